@@ -1,0 +1,5 @@
+/** ONNX import and export of the graph IR. */
+export { toOnnxBytes, DEFAULT_OPSET, IR_VERSION } from './serialize.js';
+export type { SerializeOptions } from './serialize.js';
+export { fromOnnxBytes, readOnnxModel } from './parse.js';
+export type { OnnxModel } from './parse.js';
