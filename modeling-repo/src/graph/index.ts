@@ -1,0 +1,12 @@
+/** Public surface of the graph core: IR types, builder, op registry, autodiff, reference evaluator. */
+export type { Attr, Attrs, DType, Dim, Graph, Node, Tensor, TensorData, ValueInfo } from './ir.js';
+export { attr, numel } from './ir.js';
+export { GraphBuilder } from './builder.js';
+export type { BuildOptions } from './builder.js';
+export { differentiate } from './autodiff.js';
+export { evaluateAll, evaluateGraph } from './evaluate.js';
+export { getRule, hasRule, registry, RULES } from './registry.js';
+export type { GradContext, GradFn, InferInput, Inferred, OpRule } from './ops/op-rule.js';
+export { foldBatchNorm } from './fold-batchnorm.js';
+export { makeTensor, toFloat64, toNumbers, isFloat } from './tensor.js';
+export { toposort } from './toposort.js';
