@@ -1,0 +1,9 @@
+/** `npm run clearml:demo-server [-- PORT]`: see docs/tracking.md. */
+import { runDemoServer } from '../src/tracking/testing/demo.js';
+
+const server = await runDemoServer(process.argv.slice(2), (line) => {
+  console.log(line);
+});
+process.once('SIGINT', () => {
+  void server.close().then(() => process.exit(0));
+});

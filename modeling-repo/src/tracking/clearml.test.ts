@@ -1,0 +1,220 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ClearMLTracker, hyperparams, metricOf, type ClearMLTrackerOptions } from './clearml.js';
+import { clearmlSettings, type ClearMLSettings } from './clearml-config.js';
+import { startClearMLTestServer, type ClearMLTestServer } from './testing/clearml-test-server.js';
+
+const CONFIG = { experiment: 'smoke', seed: 42, train: { lr: 0.001, epochs: 2, augment: { dihedral: true } }, data: { sources: ['a.tar'] } };
+const LABELS = ['agriculture', 'clear'];
+
+let servers: ClearMLTestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function server(delayMs?: number): Promise<ClearMLTestServer> {
+  const started = await startClearMLTestServer(delayMs === undefined ? {} : { delayMs });
+  servers.push(started);
+  return started;
+}
+
+function settingsOf(env: Record<string, string>): ClearMLSettings {
+  const settings = clearmlSettings({ ...env, HOME: '/nonexistent' });
+  if (settings === undefined) throw new Error('settings expected');
+  return settings;
+}
+
+async function bundleDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bundle-'));
+  await writeFile(join(dir, 'model.onnx'), Buffer.from([8, 1, 2, 3]));
+  await writeFile(join(dir, 'model.json'), JSON.stringify({ name: 'planet-mobilenetv2', labels: LABELS }));
+  return dir;
+}
+
+interface Captured {
+  readonly logs: string[];
+  readonly warnings: string[];
+  readonly options: ClearMLTrackerOptions;
+}
+
+function capture(extra: Partial<ClearMLTrackerOptions> = {}): Captured {
+  const logs: string[] = [];
+  const warnings: string[] = [];
+  const options = { project: 'planet', taskName: 'smoke-run', log: (l: string) => logs.push(l), warn: (l: string) => warnings.push(l), ...extra };
+  return { logs, warnings, options };
+}
+
+/** Plays a short training run through the tracker and returns the longest any hook took (ms). */
+async function playRun(tracker: ClearMLTracker, status: 'completed' | 'failed', bundle?: string): Promise<number> {
+  let slowest = 0;
+  const timed = (hook: () => void): void => {
+    const start = performance.now();
+    hook();
+    slowest = Math.max(slowest, performance.now() - start);
+  };
+  timed(() => { tracker.onRunStart(CONFIG, '/runs/smoke-1'); });
+  for (let step = 1; step <= 3; step += 1) {
+    timed(() => { tracker.onScalars(step, { 'train/loss': 1 / step, 'val/f2': 0.5 + step / 10, lr: 0.001, imagesPerSecond: 100, nan: Number.NaN }); });
+  }
+  if (bundle !== undefined) timed(() => { tracker.onArtifact(bundle, 'bundle'); });
+  timed(() => { tracker.onArtifact('/runs/smoke-1/report.html', 'report'); });
+  await tracker.onRunEnd(status);
+  return slowest;
+}
+
+describe('ClearML tracker against the local test server', () => {
+  it('makes the full sequence of calls, in order, each valid against the schema', async () => {
+    const api = await server();
+    const { logs, warnings, options } = capture();
+    const tracker = new ClearMLTracker(settingsOf(api.env()), options);
+    await playRun(tracker, 'completed', await bundleDir());
+    expect(warnings).toEqual([]);
+    expect(api.calls.map((call) => call.endpoint)).toEqual([
+      'auth.login', 'projects.get_all_ex', 'projects.create', 'tasks.create', 'tasks.edit_hyper_params',
+      'tasks.edit_configuration', 'tasks.started', 'models.create', 'models.update_for_task', 'events.add_batch', 'tasks.completed',
+    ]);
+    expect(api.calls.every((call) => call.status === 200)).toBe(true);
+    const [task] = [...api.state.tasks.values()];
+    expect(task?.status).toBe('completed');
+    expect(task?.scalars).toBe(12);
+    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'train.lr', value: '0.001', type: 'float' });
+    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'data.sources', value: '["a.tar"]', type: 'list' });
+    expect(task?.outputModel).toBeDefined();
+    const model = api.state.models.get(task!.outputModel!);
+    expect(model?.labels).toEqual({ agriculture: 0, clear: 1 });
+    expect(api.state.files.get(`planet/smoke-run.${task!.id}/models/model.onnx`)).toEqual(Buffer.from([8, 1, 2, 3]));
+    const projectId = api.state.projects.get('planet');
+    expect(tracker.link).toBe(`${api.webUrl}/projects/${projectId}/experiments/${task!.id}/output/log`);
+    expect(logs.some((line) => line.includes(`experiment ${tracker.link!}`))).toBe(true);
+    const batch = api.calls.find((call) => call.endpoint === 'events.add_batch')?.body as Record<string, unknown>[];
+    expect(batch[0]).toMatchObject({ task: task!.id, type: 'training_stats_scalar', metric: 'train', variant: 'loss', value: 1, iter: 1 });
+  });
+
+  it('reuses the project, and marks a failed run failed', async () => {
+    const api = await server();
+    const settings = settingsOf(api.env());
+    await playRun(new ClearMLTracker(settings, capture().options), 'completed');
+    const { warnings, options } = capture();
+    await playRun(new ClearMLTracker(settings, options), 'failed');
+    expect(warnings).toEqual([]);
+    expect(api.calls.filter((call) => call.endpoint === 'projects.create')).toHaveLength(1);
+    expect(api.calls.at(-1)).toMatchObject({ endpoint: 'tasks.failed', status: 200 });
+    expect([...api.state.tasks.values()].map((task) => task.status)).toEqual(['completed', 'failed']);
+  });
+
+  it('sends scalars in batches while the run goes on', async () => {
+    const api = await server();
+    const tracker = new ClearMLTracker(settingsOf(api.env()), capture({ batchSize: 4 }).options);
+    await playRun(tracker, 'completed');
+    expect(api.calls.filter((call) => call.endpoint === 'events.add_batch').length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('a tracker that is down or slow never holds training up', () => {
+  it('down: hooks return at once, the end gives up with a clear warning', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => { resolve(); }));
+    const env = { CLEARML_API_HOST: `http://127.0.0.1:${port}`, CLEARML_API_ACCESS_KEY: 'k', CLEARML_API_SECRET_KEY: 's' };
+    const { warnings, options } = capture({ retryAttempts: 3, retryBaseMs: 20, endTimeoutMs: 3000 });
+    const started = performance.now();
+    const slowest = await playRun(new ClearMLTracker(settingsOf(env), options), 'completed', await bundleDir());
+    expect(slowest).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(warnings[0]).toMatch(new RegExp(`^ClearML: auth\\.login failed after 3 attempts: auth\\.login: http://127\\.0\\.0\\.1:${port}/auth\\.login: ECONNREFUSED; tracking stops here`));
+    expect(warnings.at(-1)).toMatch(/the experiment is incomplete: .*The run's local records in \/runs\/smoke-1 are complete\./);
+  });
+
+  it('slow: hooks return at once, and the end waits only up to its limit', async () => {
+    const api = await server(400);
+    const { warnings, options } = capture({ endTimeoutMs: 600, requestTimeoutMs: 5000 });
+    const started = performance.now();
+    const slowest = await playRun(new ClearMLTracker(settingsOf(api.env()), options), 'completed');
+    const elapsed = performance.now() - started;
+    expect(slowest).toBeLessThan(50);
+    expect(elapsed).toBeGreaterThanOrEqual(550);
+    expect(elapsed).toBeLessThan(1500);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^ClearML: gave up after 0\.6 s waiting for http:\/\/127\.0\.0\.1:\d+: \d+ call\(s\) not sent/);
+  });
+
+  it('slow but within the limit: everything arrives', async () => {
+    const api = await server(30);
+    const { warnings, options } = capture();
+    await playRun(new ClearMLTracker(settingsOf(api.env()), options), 'completed');
+    expect(warnings).toEqual([]);
+    expect(api.calls.at(-1)).toMatchObject({ endpoint: 'tasks.completed', status: 200 });
+  });
+
+  it('wrong credentials: one clear warning, no retries', async () => {
+    const api = await server();
+    const { warnings, options } = capture({ retryBaseMs: 10 });
+    await playRun(new ClearMLTracker(settingsOf({ ...api.env(), CLEARML_API_SECRET_KEY: 'wrong' }), options), 'completed');
+    expect(api.calls).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^ClearML: auth\.login failed after 1 attempt: auth\.login: HTTP 401: Unauthorized/);
+  });
+});
+
+describe('the test server validates requests like clearml-server', () => {
+  it('refuses a request that breaks the schema, in ClearML\'s envelope', async () => {
+    const api = await server();
+    const basic = `Basic ${Buffer.from(`${api.accessKey}:${api.secretKey}`).toString('base64')}`;
+    const post = async (endpoint: string, body: object): Promise<{ status: number; json: { meta: { result_code: number; result_msg: string } } }> => {
+      const response = await fetch(`${api.apiUrl}/${endpoint}`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: response.status, json: (await response.json()) as { meta: { result_code: number; result_msg: string } } };
+    };
+    const missingType = await post('tasks.create', { name: 'x' });
+    expect(missingType.status).toBe(400);
+    expect(missingType.json.meta).toMatchObject({ result_code: 400, result_msg: expect.stringMatching(/^Validation error \(.*type/) as unknown });
+    expect((await post('tasks.create', { name: 'x', type: 'nonsense' })).status).toBe(400);
+    expect((await post('tasks.create', { name: 'x', type: 'training', typo: 1 })).status).toBe(400);
+    expect((await post('models.update_for_task', { task: 'x' })).json.meta.result_msg).toMatch(/Validation error/);
+    expect((await post('tasks.started', { task: 'nope' })).json.meta.result_msg).toMatch(/Invalid task id/);
+    expect((await post('tasks.nonexistent', {})).status).toBe(404);
+  });
+});
+
+describe('ClearML settings', () => {
+  it('reads the environment, or clearml.conf, and derives web and files hosts', async () => {
+    expect(clearmlSettings({ HOME: '/nonexistent' })).toBeUndefined();
+    const fromEnv = clearmlSettings({ CLEARML_API_HOST: 'https://api.clear.ml', CLEARML_API_ACCESS_KEY: 'a', CLEARML_API_SECRET_KEY: 'b' });
+    expect(fromEnv).toMatchObject({ webHost: 'https://app.clear.ml', filesHost: 'https://files.clear.ml', source: 'environment (CLEARML_API_*)' });
+    const dir = await mkdtemp(join(tmpdir(), 'clearml-conf-'));
+    await mkdir(dir, { recursive: true });
+    const conf = join(dir, 'clearml.conf');
+    await writeFile(conf, [
+      '# ClearML SDK configuration file',
+      'api {',
+      '    # Notice: \'host\' is the api server (default port 8008), not the web server.',
+      '    api_server: http://clearml.local:8008',
+      '    web_server: http://clearml.local:8080 // the UI',
+      '    credentials {"access_key": "KEY123", "secret_key": "SECRET456"}',
+      '}',
+      'sdk {',
+      '    storage.cache.default_base_dir: "~/.clearml/cache"',
+      '    metrics { file_history_size: 100, images { format: JPEG, quality: 87 } }',
+      '    aws.s3.credentials: [ { bucket: "b", key: "k" } ]',
+      '}',
+    ].join('\n'));
+    expect(clearmlSettings({ CLEARML_CONFIG_FILE: conf })).toEqual({
+      apiHost: 'http://clearml.local:8008', webHost: 'http://clearml.local:8080', filesHost: 'http://clearml.local:8081',
+      accessKey: 'KEY123', secretKey: 'SECRET456', source: conf,
+    });
+  });
+
+  it('flattens configs and names metrics as ClearML does', () => {
+    expect(hyperparams({ a: { b: 1, c: 'x' }, d: false })).toEqual([
+      { section: 'General', name: 'a.b', value: '1', type: 'int' },
+      { section: 'General', name: 'a.c', value: 'x', type: 'str' },
+      { section: 'General', name: 'd', value: 'false', type: 'bool' },
+    ]);
+    expect(metricOf('val/f2')).toEqual({ metric: 'val', variant: 'f2' });
+    expect(metricOf('lr')).toEqual({ metric: 'lr', variant: 'lr' });
+  });
+});
