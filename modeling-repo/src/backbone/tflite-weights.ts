@@ -54,25 +54,32 @@ export function dequantize(tensor: TfliteTensor, what: string): Tensor {
   return { dtype: 'float32', dims, data: out };
 }
 
-/** Generic transpose of a dense float tensor: output dim i is input dim perm[i]. */
+/** Transpose of a dense 4-d float tensor: output dim i is input dim perm[i]. */
 export function transpose(t: Tensor, perm: readonly number[]): Tensor {
-  const dims = t.dims;
-  const outDims = perm.map((p) => dims[p] ?? 1);
+  const dims = [1, 1, 1, 1].map((one, i) => t.dims[i - 4 + t.dims.length] ?? one);
+  if (t.dims.length > dims.length || perm.length !== t.dims.length) {
+    throw new Error(`transpose: a rank-${t.dims.length} tensor with perm [${perm.join(',')}] is not supported (rank <= 4)`);
+  }
+  // Work in rank 4 by padding leading 1s; perm shifts by the padding.
+  const pad = dims.length - perm.length;
+  const fullPerm = [...Array.from({ length: pad }, (_, i) => i), ...perm.map((p) => p + pad)];
   const inStrides = strides(dims);
-  const outStrides = strides(outDims);
+  const outDims = fullPerm.map((p) => dims[p] ?? 1);
+  const [s0, s1, s2, s3] = fullPerm.map((p) => inStrides[p] ?? 0) as [number, number, number, number];
+  const [d0, d1, d2, d3] = outDims as [number, number, number, number];
   const src = t.data as Float32Array;
   const dst = new Float32Array(src.length);
-  for (let o = 0; o < dst.length; o += 1) {
-    let rem = o;
-    let offset = 0;
-    for (let i = 0; i < outDims.length; i += 1) {
-      const idx = Math.floor(rem / (outStrides[i] ?? 1));
-      rem -= idx * (outStrides[i] ?? 1);
-      offset += idx * (inStrides[perm[i] ?? 0] ?? 0);
+  // One pass over the output's rows (its first three dims), copying each row of the last dim.
+  for (let row = 0; row < d0 * d1 * d2; row += 1) {
+    const c = row % d2;
+    const b = Math.floor(row / d2) % d1;
+    const a = Math.floor(row / (d1 * d2));
+    const base = a * s0 + b * s1 + c * s2;
+    for (let d = 0; d < d3; d += 1) {
+      dst[row * d3 + d] = src[base + d * s3] ?? 0;
     }
-    dst[o] = src[offset] ?? 0;
   }
-  return { dtype: 'float32', dims: outDims, data: dst };
+  return { dtype: 'float32', dims: outDims.slice(pad), data: dst };
 }
 
 function strides(dims: readonly number[]): number[] {
