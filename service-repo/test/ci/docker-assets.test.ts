@@ -37,8 +37,8 @@ describe('Dockerfile', () => {
 
   it('runs as a non-root user with the model bundle taken from the build context', () => {
     expect(runtime.filter((l) => l.startsWith('USER '))).toEqual(['USER node']);
-    expect(runtime).toContain('ARG MODEL_DIR=models');
-    expect(runtime).toContain('COPY ${MODEL_DIR}/model.onnx ${MODEL_DIR}/model.json ${MODEL_DIR}/golden.json /app/models/');
+    expect(runtime).toContain('ARG MODEL_BUNDLE_DIR=models');
+    expect(runtime).toContain('COPY ${MODEL_BUNDLE_DIR}/model.onnx ${MODEL_BUNDLE_DIR}/model.json ${MODEL_BUNDLE_DIR}/golden.json /app/models/');
     expect(runtime.join('\n')).toMatch(/MODEL_DIR=\/app\/models/);
   });
 

@@ -76,7 +76,7 @@ describe('service-repo/.gitlab-ci.yml (child pipeline)', () => {
     expect((build.variables as Yaml).IMAGE_TAG).toBe('$SERVICE_IMAGE:$CI_COMMIT_SHORT_SHA');
     const script = scriptLines(build).join('\n');
     expect(script).toMatch(/docker login .*"\$CI_REGISTRY"/);
-    expect(script).toMatch(/--build-arg MODEL_DIR="\$MODEL_BUNDLE_DIR"/);
+    expect(script).toMatch(/--build-arg MODEL_BUNDLE_DIR="\$MODEL_BUNDLE_DIR"/);
     expect(script).toContain('docker push "$IMAGE_TAG"');
     expect(script).toContain('docker push "$SERVICE_IMAGE:latest"');
     expect(script).toMatch(/--read-only/);

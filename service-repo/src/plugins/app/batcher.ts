@@ -1,0 +1,24 @@
+/** The dynamic batcher: one bounded queue in front of the model (see lib/batch-queue.ts). */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { BatchQueue } from '../../lib/batch-queue.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    batcher: BatchQueue<Uint8Array, Float32Array>;
+  }
+}
+
+export default fp(async (fastify: FastifyInstance) => {
+  const { maxBatch, maxQueueDelayUs, maxQueue } = fastify.config;
+  const queue = new BatchQueue<Uint8Array, Float32Array>({
+    maxBatch,
+    maxDelayUs: maxQueueDelayUs,
+    maxQueue,
+    run: (items) => fastify.model.require().run(items),
+    onBatch: (info) => { fastify.metrics.observeBatch(info); },
+  });
+  fastify.decorate('batcher', queue);
+  // Let queued images finish before the model is released.
+  fastify.addHook('preClose', async () => { await queue.close(); });
+}, { name: 'batcher', dependencies: ['model-registry'] });
