@@ -3,12 +3,24 @@ import { createServer } from 'node:http';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../config/index.js';
+import type { MetricsRecord } from '../records/index.js';
 import { ClearMLTracker, hyperparams, metricOf, type ClearMLTrackerOptions } from './clearml.js';
 import { clearmlSettings, type ClearMLSettings } from './clearml-config.js';
 import { startClearMLTestServer, type ClearMLTestServer } from './testing/clearml-test-server.js';
 
-const CONFIG = { experiment: 'smoke', seed: 42, train: { lr: 0.001, epochs: 2, augment: { dihedral: true } }, data: { sources: ['a.tar'] } };
+const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let config: Config | undefined;
+async function smokeConfig(): Promise<Config> {
+  config ??= (await loadConfig({ configDir: join(PACKAGE_ROOT, 'configs'), exp: 'smoke', overrides: ['data.sources=[a.tar]'], env: {} })).config;
+  return config;
+}
+
+function epoch(step: number): MetricsRecord {
+  return { kind: 'epoch', epoch: step, step: step * 10, trainLoss: 1 / step, valF2: 0.5 + step / 10, lr: 0.01, imagesPerSecond: 100, seconds: Number.NaN };
+}
 const LABELS = ['agriculture', 'clear'];
 
 let servers: ClearMLTestServer[] = [];
@@ -45,7 +57,7 @@ interface Captured {
 function capture(extra: Partial<ClearMLTrackerOptions> = {}): Captured {
   const logs: string[] = [];
   const warnings: string[] = [];
-  const options = { project: 'planet', taskName: 'smoke-run', log: (l: string) => logs.push(l), warn: (l: string) => warnings.push(l), ...extra };
+  const options = { project: 'planet', log: (l: string) => logs.push(l), warn: (l: string) => warnings.push(l), ...extra };
   return { logs, warnings, options };
 }
 
@@ -57,13 +69,14 @@ async function playRun(tracker: ClearMLTracker, status: 'completed' | 'failed', 
     hook();
     slowest = Math.max(slowest, performance.now() - start);
   };
-  timed(() => { tracker.onRunStart(CONFIG, '/runs/smoke-1'); });
+  const resolved = await smokeConfig();
+  timed(() => { void tracker.onRunStart(resolved, '/runs/smoke-1'); });
   for (let step = 1; step <= 3; step += 1) {
-    timed(() => { tracker.onScalars(step, { 'train/loss': 1 / step, 'val/f2': 0.5 + step / 10, lr: 0.001, imagesPerSecond: 100, nan: Number.NaN }); });
+    timed(() => { void tracker.onScalars(step * 10, epoch(step)); });
   }
-  if (bundle !== undefined) timed(() => { tracker.onArtifact(bundle, 'bundle'); });
-  timed(() => { tracker.onArtifact('/runs/smoke-1/report.html', 'report'); });
-  await tracker.onRunEnd(status);
+  if (bundle !== undefined) timed(() => { void tracker.onArtifact(bundle, 'bundle'); });
+  timed(() => { void tracker.onArtifact('/runs/smoke-1/report.html', 'report'); });
+  await tracker.onRunEnd(status, status === 'failed' ? new Error('loss is NaN') : undefined);
   return slowest;
 }
 
@@ -81,18 +94,20 @@ describe('ClearML tracker against the local test server', () => {
     expect(api.calls.every((call) => call.status === 200)).toBe(true);
     const [task] = [...api.state.tasks.values()];
     expect(task?.status).toBe('completed');
-    expect(task?.scalars).toBe(12);
-    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'train.lr', value: '0.001', type: 'float' });
-    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'data.sources', value: '["a.tar"]', type: 'list' });
+    expect(task?.scalars).toBe(12); // 4 finite scalars per epoch (NaN seconds stay local)
+    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'train.lr', value: '0.01', type: 'float' });
+    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'train.epochs', value: '3', type: 'int' });
+    expect(task?.hyperparams).toContainEqual({ section: 'General', name: 'experiment', value: 'smoke', type: 'str' });
     expect(task?.outputModel).toBeDefined();
     const model = api.state.models.get(task!.outputModel!);
     expect(model?.labels).toEqual({ agriculture: 0, clear: 1 });
-    expect(api.state.files.get(`planet/smoke-run.${task!.id}/models/model.onnx`)).toEqual(Buffer.from([8, 1, 2, 3]));
+    expect(api.state.files.get(`planet/smoke-1.${task!.id}/models/model.onnx`)).toEqual(Buffer.from([8, 1, 2, 3]));
     const projectId = api.state.projects.get('planet');
     expect(tracker.link).toBe(`${api.webUrl}/projects/${projectId}/experiments/${task!.id}/output/log`);
     expect(logs.some((line) => line.includes(`experiment ${tracker.link!}`))).toBe(true);
     const batch = api.calls.find((call) => call.endpoint === 'events.add_batch')?.body as Record<string, unknown>[];
-    expect(batch[0]).toMatchObject({ task: task!.id, type: 'training_stats_scalar', metric: 'train', variant: 'loss', value: 1, iter: 1 });
+    expect(batch[0]).toMatchObject({ task: task!.id, type: 'training_stats_scalar', metric: 'loss', variant: 'train', value: 1, iter: 10 });
+    expect(batch.map((event) => `${String(event.metric)}/${String(event.variant)}`)).toContain('train/images_per_second');
   });
 
   it('reuses the project, and marks a failed run failed', async () => {
@@ -103,15 +118,16 @@ describe('ClearML tracker against the local test server', () => {
     await playRun(new ClearMLTracker(settings, options), 'failed');
     expect(warnings).toEqual([]);
     expect(api.calls.filter((call) => call.endpoint === 'projects.create')).toHaveLength(1);
-    expect(api.calls.at(-1)).toMatchObject({ endpoint: 'tasks.failed', status: 200 });
+    expect(api.calls.at(-1)).toMatchObject({ endpoint: 'tasks.failed', status: 200, body: { status_message: 'loss is NaN' } });
     expect([...api.state.tasks.values()].map((task) => task.status)).toEqual(['completed', 'failed']);
   });
 
   it('sends scalars in batches while the run goes on', async () => {
     const api = await server();
-    const tracker = new ClearMLTracker(settingsOf(api.env()), capture({ batchSize: 4 }).options);
+    const tracker = new ClearMLTracker(settingsOf(api.env()), capture({ batchSize: 4, taskName: 'named' }).options);
     await playRun(tracker, 'completed');
     expect(api.calls.filter((call) => call.endpoint === 'events.add_batch').length).toBeGreaterThanOrEqual(3);
+    expect([...api.state.tasks.values()][0]?.name).toBe('named');
   });
 });
 
@@ -214,7 +230,8 @@ describe('ClearML settings', () => {
       { section: 'General', name: 'a.c', value: 'x', type: 'str' },
       { section: 'General', name: 'd', value: 'false', type: 'bool' },
     ]);
-    expect(metricOf('val/f2')).toEqual({ metric: 'val', variant: 'f2' });
+    expect(metricOf('f2/val')).toEqual({ metric: 'f2', variant: 'val' });
+    expect(metricOf('class_f2_val/a/b')).toEqual({ metric: 'class_f2_val/a', variant: 'b' });
     expect(metricOf('lr')).toEqual({ metric: 'lr', variant: 'lr' });
   });
 });

@@ -1,15 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Config } from '../config/index.js';
+import { scalarsOf, type ArtifactKind, type MetricsRecord, type RunStatus, type Tracker } from '../records/index.js';
 import { BackgroundQueue, type Job } from './background-queue.js';
 import { ClearMLApi, ClearMLCallError } from './clearml-api.js';
 import type { ClearMLSettings } from './clearml-config.js';
-import type { RunStatus, Tracker } from './tracker.js';
 
 /** Tuning of the background sender; the defaults suit a real server. */
 export interface ClearMLTrackerOptions {
   readonly project: string;
-  readonly taskName: string;
+  /** Task name; empty or absent means the run folder's name. */
+  readonly taskName?: string;
   readonly log?: (line: string) => void;
   readonly warn?: (line: string) => void;
   readonly requestTimeoutMs?: number;
@@ -60,9 +62,9 @@ export function hyperparams(config: unknown, prefix = ''): ParamsItem[] {
   return Object.entries(config as Record<string, unknown>).flatMap(([key, value]) => hyperparams(value, prefix === '' ? key : `${prefix}.${key}`));
 }
 
-/** `train/loss` → metric `train`, variant `loss`; a plain key is its own metric and variant, as ClearML's TensorBoard binding does. */
+/** `loss/train` → metric `loss`, variant `train` (split at the last `/`); a plain key is its own metric and variant, as ClearML's TensorBoard binding does. */
 export function metricOf(key: string): { metric: string; variant: string } {
-  const slash = key.indexOf('/');
+  const slash = key.lastIndexOf('/');
   return slash < 0 ? { metric: key, variant: key } : { metric: key.slice(0, slash), variant: key.slice(slash + 1) };
 }
 
@@ -84,6 +86,7 @@ export class ClearMLTracker implements Tracker {
   private projectId: string | undefined;
   private taskId: string | undefined;
   private runDir = '';
+  private taskName = '';
   droppedEvents = 0;
   /** The experiment's page, once the task exists. */
   link: string | undefined;
@@ -108,9 +111,11 @@ export class ClearMLTracker implements Tracker {
     this.queue.push(job);
   }
 
-  onRunStart(config: unknown, runDir: string): void {
+  /** Queues the task's creation and returns at once; the link is printed when the task exists. */
+  onRunStart(config: Config, runDir: string): Promise<void> {
     this.runDir = runDir;
-    this.say(`reporting to ${this.settings.apiHost} (settings from ${this.settings.source}), project "${this.opts.project}", task "${this.opts.taskName}"`);
+    this.taskName = this.opts.taskName === undefined || this.opts.taskName === '' ? basename(runDir) : this.opts.taskName;
+    this.say(`reporting to ${this.settings.apiHost} (settings from ${this.settings.source}), project "${this.opts.project}", task "${this.taskName}"`);
     this.job('auth.login', () => this.api.login());
     this.job('projects.get_all_ex', () => this.findProject());
     this.job('projects.create', () => this.createProject());
@@ -125,11 +130,19 @@ export class ClearMLTracker implements Tracker {
     this.job('tasks.started', async () => {
       await this.api.call('tasks.started', { task: this.requireTask() });
     });
+    return Promise.resolve();
   }
 
-  onScalars(step: number, record: Readonly<Record<string, number>>): void {
+  /** Buffers the record's scalars (sent in batches in the background) and returns at once. */
+  onScalars(step: number, record: MetricsRecord): Promise<void> {
+    this.addScalars(step, scalarsOf(record));
+    return Promise.resolve();
+  }
+
+  /** Buffers scalars given as `metric/variant` tags. */
+  addScalars(step: number, scalars: Readonly<Record<string, number>>): void {
     const timestamp = Date.now();
-    for (const [key, value] of Object.entries(record)) {
+    for (const [key, value] of Object.entries(scalars)) {
       // JSON has no NaN or Infinity; the local records keep them.
       if (!Number.isFinite(value)) continue;
       this.buffer.push({ type: 'training_stats_scalar', ...metricOf(key), value, iter: Math.round(step), timestamp });
@@ -142,17 +155,19 @@ export class ClearMLTracker implements Tracker {
     if (this.buffer.length >= this.opts.batchSize) this.queueFlush();
   }
 
-  onArtifact(path: string, kind: string): void {
-    if (kind !== 'bundle' && kind !== 'model') return;
-    this.job('upload model', () => this.uploadModel(path), false);
+  /** Queues the upload of an exported bundle (or .onnx model) as the task's output model; other files stay local. */
+  onArtifact(path: string, kind: ArtifactKind): Promise<void> {
+    if (kind === 'bundle' || kind === 'model') this.job('upload model', () => this.uploadModel(path), false);
+    return Promise.resolve();
   }
 
   /** Sends what is left and the final status, waiting at most `endTimeoutMs`; never throws. */
-  async onRunEnd(status: RunStatus): Promise<void> {
+  async onRunEnd(status: RunStatus, error?: Error): Promise<void> {
     this.queueFlush();
     this.job(`tasks.${status}`, async () => {
-      const reason = status === 'completed' ? 'training finished' : 'training failed';
-      await this.api.call(`tasks.${status}`, { task: this.requireTask(), status_reason: reason, force: true });
+      const reason = status === 'completed' ? 'training finished' : `training ${status}`;
+      const message = error === undefined ? {} : { status_message: error.message };
+      await this.api.call(`tasks.${status}`, { task: this.requireTask(), status_reason: reason, ...message, force: true });
     });
     const finished = await this.queue.drain(this.opts.endTimeoutMs);
     if (!finished) {
@@ -203,7 +218,7 @@ export class ClearMLTracker implements Tracker {
   }
 
   private async createTask(runDir: string): Promise<void> {
-    const body = { name: this.opts.taskName, type: 'training', project: this.projectId, comment: `Local run records: ${runDir}` };
+    const body = { name: this.taskName, type: 'training', project: this.projectId, comment: `Local run records: ${runDir}` };
     const data = await this.api.call('tasks.create', body);
     if (typeof data.id !== 'string') throw new ClearMLCallError('tasks.create', 'answer has no id', false);
     this.taskId = data.id;
@@ -217,11 +232,11 @@ export class ClearMLTracker implements Tracker {
     const onnx = isDir ? join(path, 'model.onnx') : path;
     const card = isDir ? (JSON.parse(await readFile(join(path, 'model.json'), 'utf8').catch(() => '{}')) as { labels?: string[]; name?: string }) : {};
     const task = this.requireTask();
-    const objectPath = `${this.opts.project}/${this.opts.taskName}.${task}/models/model.onnx`;
+    const objectPath = `${this.opts.project}/${this.taskName}.${task}/models/model.onnx`;
     const uri = await this.api.upload(objectPath, await readFile(onnx), 'model.onnx');
     const labels = Object.fromEntries((card.labels ?? []).map((label, index) => [label, index]));
     const created = await this.api.call('models.create', {
-      uri, name: card.name ?? this.opts.taskName, framework: 'ONNX', labels, project: this.projectId, task, ready: true,
+      uri, name: card.name ?? this.taskName, framework: 'ONNX', labels, project: this.projectId, task, ready: true,
       design: { card: JSON.stringify(card) }, comment: `Exported bundle ${path}`,
     });
     if (typeof created.id !== 'string') throw new ClearMLCallError('models.create', 'answer has no id', false);

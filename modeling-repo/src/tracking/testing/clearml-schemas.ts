@@ -105,6 +105,7 @@ export const REQUEST_SCHEMAS: Record<string, { version: string; schema: Schema }
   'tasks.started': { version: '2.1', schema: statusChange() },
   'tasks.completed': { version: '2.2', schema: statusChange({ publish: bool }) },
   'tasks.failed': { version: '2.1', schema: statusChange() },
+  'tasks.stopped': { version: '2.1', schema: statusChange() },
   'models.create': {
     version: '2.1',
     schema: {

@@ -28,6 +28,7 @@ const TRANSITIONS: Record<string, { from: readonly string[]; to: string }> = {
   'tasks.started': { from: ['created', 'queued'], to: 'in_progress' },
   'tasks.completed': { from: ['in_progress', 'stopped'], to: 'completed' },
   'tasks.failed': { from: ['created', 'queued', 'in_progress', 'stopped'], to: 'failed' },
+  'tasks.stopped': { from: ['stopped'], to: 'stopped' },
 };
 
 /** Projects, tasks, models and files of the test server, with the rules a real server enforces. */
