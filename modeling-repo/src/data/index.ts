@@ -12,4 +12,5 @@ export { findKaggleLayout, writeKaggleLayout, type KaggleLayout, type WriteLayou
 export { BatchLoader, evaluationLoader, type Batch, type LastBatch, type LoaderOptions } from './loader.js';
 export { areaResize, RESIZE_CHAIN, RESIZE_DESCRIPTION, resizeChain, type ResizeStep } from './resize.js';
 export { describeSplit, iterativeStratification, stratifiedSplit, type Split } from './split.js';
+export { collectImages, type ImageEntry } from './sources.js';
 export { makeSynthetic, SYNTHETIC_TAGS, type SyntheticOptions } from './synthetic.js';

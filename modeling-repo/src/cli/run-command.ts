@@ -1,0 +1,24 @@
+/**
+ * Shared by every command: turns an error into one clear line on stderr and exit code 1 (a
+ * stack trace only with DEBUG=1), so bad input reads as a message, not a crash.
+ */
+export function runCommand(main: (argv: readonly string[]) => Promise<void>): void {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`error: ${message}`);
+    if (process.env.DEBUG === '1' && error instanceof Error) console.error(error.stack);
+    process.exitCode = 1;
+  });
+}
+
+/** A required `name=value` argument, or an error that shows the usage. */
+export function requireNamed(named: Readonly<Record<string, string>>, name: string, usage: string): string {
+  const value = named[name];
+  if (value === undefined || value === '') throw new Error(`missing ${name}=...\nusage: ${usage}`);
+  return value;
+}
+
+/** Formats a number with fixed decimals for tables. */
+export function fixed(value: number, digits = 4): string {
+  return value.toFixed(digits);
+}

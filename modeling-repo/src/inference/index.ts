@@ -1,0 +1,3 @@
+/** Public surface of inference with exported bundles: loading, predicting, evaluating on a folder. */
+export { BundleModel } from './bundle-model.js';
+export { evaluateBundle, type BundleEvaluation } from './evaluate-bundle.js';

@@ -1,0 +1,43 @@
+import * as ort from 'onnxruntime-node';
+import type { Device } from '../config/index.js';
+
+/** Raised when the configured execution provider cannot run here; the message says what to do. */
+export class DeviceError extends Error {
+  override readonly name = 'DeviceError';
+}
+
+const HINTS: Readonly<Record<Device, string>> = {
+  cpu: 'the CPU provider is always bundled with onnxruntime-node',
+  webgpu: 'device=webgpu needs a GPU with Vulkan drivers (set VK_DRIVER_FILES to the driver ICD on NVIDIA); use device=cpu otherwise',
+  cuda: 'device=cuda needs ONNX Runtime\'s CUDA provider files, which onnxruntime-node downloads at install: reinstall with `npm rebuild onnxruntime-node --onnxruntime-node-install=true` (CUDA 12 and cuDNN 9 installed), or use device=cpu',
+};
+
+/** Checks that onnxruntime-node was built with the provider, before any graph is built for it. */
+export function assertDeviceAvailable(device: Device): void {
+  // CUDA is listed but not bundled: whether its libraries are installed shows when the session starts.
+  if (!ort.listSupportedBackends().some((entry) => entry.name === device)) {
+    throw new DeviceError(`execution provider "${device}" is not in this onnxruntime-node build: ${HINTS[device]}`);
+  }
+}
+
+export interface SessionOptions {
+  readonly device: Device;
+  /** Intra-op threads; 0 leaves the runtime's default (one per core). */
+  readonly threads: number;
+}
+
+/** Creates an inference session on the configured provider, turning a provider failure into a clear error. */
+export async function createSession(model: Uint8Array, options: SessionOptions): Promise<ort.InferenceSession> {
+  assertDeviceAvailable(options.device);
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    executionProviders: [options.device],
+    graphOptimizationLevel: 'all',
+    ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
+  };
+  try {
+    return await ort.InferenceSession.create(model, sessionOptions);
+  } catch (error) {
+    if (options.device === 'cpu') throw error;
+    throw new DeviceError(`cannot start execution provider "${options.device}": ${(error as Error).message}; ${HINTS[options.device]}`);
+  }
+}
