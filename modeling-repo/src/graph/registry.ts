@@ -46,6 +46,7 @@ import { reduceMean } from './ops/reduce-mean.js';
 import { reduceSum } from './ops/reduce-sum.js';
 import { relu } from './ops/relu.js';
 import { reshape } from './ops/reshape.js';
+import { resize } from './ops/resize.js';
 import { shapeOp } from './ops/shape-op.js';
 import { sigmoid } from './ops/sigmoid.js';
 import { sign } from './ops/sign.js';
@@ -108,6 +109,7 @@ export const RULES: readonly OpRule[] = [
   reduceSum,
   relu,
   reshape,
+  resize,
   shapeOp,
   sigmoid,
   sign,
