@@ -96,7 +96,11 @@ export const ConfigSchema = Type.Object({
   model: ModelSchema,
   train: TrainSchema,
   eval: EvalSchema,
-  export: Type.Object({ goldenCount: Type.Integer({ minimum: GOLDEN_MINIMUM }), name: Type.String({ minLength: 1 }) }, closed),
+  export: Type.Object({
+    goldenCount: Type.Integer({ minimum: GOLDEN_MINIMUM }),
+    name: Type.String({ minLength: 1 }),
+    publishDir: pathString(),
+  }, closed),
   runs: Type.Object({ dir: pathString() }, closed),
   tracking: Type.Object({
     clearml: Type.Object({ project: Type.String(), taskName: Type.String() }, closed),

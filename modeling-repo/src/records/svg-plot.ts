@@ -18,10 +18,12 @@ export interface PlotOptions {
 
 const WIDTH = 460;
 const HEIGHT = 250;
-const MARGIN = { left: 62, right: 14, top: 30, bottom: 40 } as const;
+const MARGIN = { left: 62, right: 14, top: 44, bottom: 40 } as const;
 const TICKS = 5;
 const MARKER_RADIUS = 2.5;
-const LEGEND_ROW = 15;
+/** Legend entries sit in one row under the title, this far apart. */
+const LEGEND_ITEM_WIDTH = 120;
+const LEGEND_BASELINE = 34;
 const LEGEND_SWATCH = 14;
 const TITLE_BASELINE = 18;
 const AXIS_LABEL_GAP = 8;
@@ -56,11 +58,9 @@ export function niceTicks(min: number, max: number, count: number = TICKS): numb
   const raw = (max - min) / Math.max(1, count - 1);
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = NICE_FACTORS.map((factor) => factor * power).find((candidate) => candidate >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let tick = Math.floor(min / step) * step; tick <= max + step / 2; tick += step) {
-    ticks.push(Number(tick.toPrecision(TICK_PRECISION)));
-  }
-  return ticks;
+  const first = Math.floor(min / step);
+  const last = Math.ceil(max / step);
+  return Array.from({ length: last - first + 1 }, (_, index) => Number(((first + index) * step).toPrecision(TICK_PRECISION)));
 }
 
 interface Scale {
@@ -125,9 +125,10 @@ function seriesMarks(series: Series, index: number, scale: Scale): string {
 }
 
 function legend(series: readonly Series[]): string {
+  const start = WIDTH / 2 - (series.length * LEGEND_ITEM_WIDTH) / 2;
   return series.map((item, index) => {
-    const y = MARGIN.top + index * LEGEND_ROW;
-    const x = WIDTH - MARGIN.right - LEGEND_SWATCH * 8;
+    const y = LEGEND_BASELINE;
+    const x = start + index * LEGEND_ITEM_WIDTH;
     const colour = PALETTE[index % PALETTE.length] ?? '#000';
     return `<rect x="${x}" y="${y - 4}" width="${LEGEND_SWATCH - 4}" height="4" fill="${colour}"/>`
       + `<text x="${x + LEGEND_SWATCH}" y="${y}" class="legend">${escapeXml(item.name)}</text>`;
