@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanTempDirs, tempDir } from '../../test/helpers/app.js';
+import { ConfigError, defaultModelDir, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c).toMatchObject({
+      port: 8080, host: '0.0.0.0', maxFiles: 64, maxFileBytes: 10 * 1024 * 1024, maxBatch: 32, maxQueueDelayUs: 500,
+      maxQueue: 1024, logLevel: 'info', apiKey: undefined, corsOrigins: [], verifyGolden: true, requestTimeoutMs: 30000,
+    });
+    expect(c.modelDir).toBe('/srv/app/models/latest');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9000', HOST: '127.0.0.1', MODEL_DIR: 'bundle', MAX_FILES: '8', MAX_FILE_BYTES: '2048', MAX_BATCH: '4',
+      MAX_QUEUE_DELAY_US: '0', MAX_QUEUE: '16', LOG_LEVEL: 'debug', API_KEY: 'k'.repeat(20), CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+      VERIFY_GOLDEN: 'false', ORT_THREADS: '2', MAX_IMAGE_PIXELS: '1_000_000',
+    }, '/srv/app');
+    expect(c).toMatchObject({
+      port: 9000, host: '127.0.0.1', modelDir: '/srv/app/bundle', maxFiles: 8, maxFileBytes: 2048, maxBatch: 4, maxQueueDelayUs: 0,
+      maxQueue: 16, logLevel: 'debug', apiKey: 'k'.repeat(20), corsOrigins: ['https://a.example', 'http://b.example:8080'],
+      verifyGolden: false, ortThreads: 2, maxImagePixels: 1_000_000,
+    });
+  });
+
+  it('lists every bad variable with the expected form and the value', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MAX_FILES: '0', LOG_LEVEL: 'loud', API_KEY: 'short', CORS_ORIGINS: 'example.org', VERIFY_GOLDEN: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual(expect.arrayContaining([
+      "PORT: expected an integer from 0 to 65535, got 'eighty'",
+      "MAX_FILES: expected an integer from 1 to 4096, got '0'",
+      expect.stringMatching(/^LOG_LEVEL: expected one of fatal, error.*got 'loud'/),
+      'API_KEY: expected at least 16 characters, got 5',
+      expect.stringMatching(/^CORS_ORIGINS: 'example.org' is not/),
+      "VERIFY_GOLDEN: expected true or false, got 'maybe'",
+    ]));
+    expect((error as Error).message).toMatch(/^invalid configuration:/);
+  });
+
+  it('refuses fractional numbers and a queue smaller than a batch or a request', () => {
+    expect(() => loadConfig({ MAX_BATCH: '2.5' })).toThrow(/MAX_BATCH/);
+    expect(() => loadConfig({ MAX_BATCH: '64', MAX_QUEUE: '32' })).toThrow(/MAX_QUEUE \(32\) must be at least MAX_BATCH and MAX_FILES \(64\)/);
+  });
+});
+
+describe('defaultModelDir', () => {
+  it('prefers models/latest, then the modeling export next door', () => {
+    const root = tempDir();
+    const svc = join(root, 'service-repo');
+    mkdirSync(svc);
+    expect(defaultModelDir(svc)).toBe(join(svc, 'models/latest'));
+    mkdirSync(join(root, 'modeling-repo/models/latest'), { recursive: true });
+    expect(defaultModelDir(svc)).toBe(join(root, 'modeling-repo/models/latest'));
+    mkdirSync(join(svc, 'models/latest'), { recursive: true });
+    expect(defaultModelDir(svc)).toBe(join(svc, 'models/latest'));
+    cleanTempDirs();
+  });
+});
