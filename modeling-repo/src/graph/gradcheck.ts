@@ -54,6 +54,9 @@ function fromOrt(t: ort.Tensor): Tensor {
   if (data instanceof Float32Array) {
     return { dtype: 'float32', dims: [...t.dims], data };
   }
+  if (data instanceof Float64Array) {
+    return { dtype: 'float64', dims: [...t.dims], data };
+  }
   if (data instanceof BigInt64Array) {
     return { dtype: 'int64', dims: [...t.dims], data };
   }
