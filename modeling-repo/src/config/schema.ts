@@ -17,8 +17,11 @@ export type DihedralTransform = (typeof DIHEDRAL_TRANSFORMS)[number];
 
 const closed = { additionalProperties: false } as const;
 
-function oneOf<T extends string>(values: readonly T[]): TUnion<TLiteral<T>[]> {
-  return Type.Union(values.map((value) => Type.Literal(value)));
+type LiteralTuple<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/** A union of string literals whose static type keeps the literals (`'fail' | 'skip'`, not `string`). */
+function oneOf<const T extends readonly string[]>(values: T): TUnion<LiteralTuple<T>> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as unknown as TUnion<LiteralTuple<T>>;
 }
 
 const pathString = (): ReturnType<typeof Type.String> => Type.String({ [PATH_MARK]: true });

@@ -1,0 +1,151 @@
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
+import { evaluateProbabilities, tuneThresholds } from '../eval/index.js';
+import type { ModelCard } from '../export/index.js';
+import { toOnnxBytes } from '../onnx/index.js';
+import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
+import { Evaluator } from '../train/evaluator.js';
+import { gatherParams, initialState } from '../train/flat-params.js';
+import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
+import { createSession } from '../train/session.js';
+import { StepRunner } from '../train/step-runner.js';
+import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
+import { buildModel, type BuiltModel } from './build-model.js';
+import { exportGraph, exportRun } from './export-run.js';
+import { prepareData, type PreparedData } from './prepare-data.js';
+
+const EVAL_BATCH = 128;
+const MS = 1000;
+
+export interface TrainRunOptions {
+  readonly config: Config;
+  /** Where each configuration key came from (saved with the run). */
+  readonly sources?: Readonly<Record<string, string>>;
+  /** Continue the run in this folder from its last checkpoint. */
+  readonly resumeDir?: string;
+  /** Trackers beyond the local run records (e.g. ClearML); their failures never stop training. */
+  readonly extraTrackers?: readonly Tracker[];
+  readonly log?: (line: string) => void;
+}
+
+export interface TrainRunResult {
+  readonly runDir: string;
+  readonly bundleDir: string;
+  readonly card: ModelCard;
+  readonly epochs: readonly EpochSummary[];
+}
+
+interface Engines {
+  readonly runner: StepRunner;
+  readonly evaluator: Evaluator;
+  readonly names: readonly string[];
+  readonly initial: Float32Array;
+}
+
+async function startEngines(config: Config, model: BuiltModel): Promise<Engines> {
+  const { graph, layout } = buildTrainingGraph(model.training.graph, {
+    batch: config.train.batchSize,
+    trainable: model.trainable,
+    optimizer: { beta1: config.train.beta1, beta2: config.train.beta2, eps: config.train.eps, weightDecay: config.train.weightDecay },
+    lrMultipliers: config.train.lrMultipliers,
+  });
+  const device = { device: config.device, threads: config.threads };
+  const stepSession = await createSession(toOnnxBytes(graph), device);
+  const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout)), device);
+  return {
+    runner: new StepRunner(stepSession, config.model.inputSize),
+    evaluator: new Evaluator(evalSession, EVAL_BATCH),
+    names: layout.slots.map((slot) => slot.name),
+    initial: initialState(gatherParams(model.training.graph, layout)),
+  };
+}
+
+function epochRecord(summary: EpochSummary): Parameters<Tracker['onScalars']>[1] {
+  return { kind: 'epoch', ...summary };
+}
+
+async function runLoop(config: Config, data: PreparedData, engines: Engines, context: { runDir: string; tracker: Tracker; resume: boolean }): Promise<{ final: LoopState; epochs: EpochSummary[] }> {
+  const paramCount = engines.names.length === 0 ? 0 : engines.initial.length / 3;
+  const start = context.resume ? await loadCheckpoint(join(context.runDir, 'checkpoint')) : initialLoopState(engines.initial, paramCount);
+  if (start.state.length !== engines.initial.length) {
+    throw new Error(`checkpoint in ${context.runDir} holds ${start.state.length} values but the model needs ${engines.initial.length}: it was made by another configuration`);
+  }
+  const loader = new BatchLoader(data.train, {
+    batchSize: config.train.batchSize, seed: config.seed, shuffle: true, lastBatch: 'drop',
+    augment: resolveDihedral(config.train.augment.dihedral),
+  });
+  const epochs: EpochSummary[] = [];
+  const final = await trainEpochs({
+    loader, validation: data.validation, runner: engines.runner, evaluator: engines.evaluator, paramCount,
+    schedule: { ...config.train, totalSteps: config.train.epochs * loader.batchesPerEpoch },
+    epochs: config.train.epochs, patience: config.train.earlyStopping.patience, minDelta: config.train.earlyStopping.minDelta,
+    threshold: config.eval.thresholdStart, checkpointDir: join(context.runDir, 'checkpoint'), checkpointEvery: config.train.checkpointEvery,
+    onEpoch: async (summary) => {
+      epochs.push(summary);
+      await context.tracker.onScalars(summary.step, epochRecord(summary));
+      await context.tracker.onArtifact(join(context.runDir, 'checkpoint'), 'checkpoint');
+    },
+  }, start);
+  return { final, epochs };
+}
+
+function evalRecord(final: LoopState, tuned: ReturnType<typeof tuneThresholds>, report: ReturnType<typeof evaluateProbabilities>, loss: number, fixed: number): EvalRecord {
+  return {
+    kind: 'eval', split: 'val', step: final.meta.step, epoch: final.meta.bestEpoch, images: report.images,
+    f2: tuned.f2After, f2AtFixedThreshold: tuned.f2Before, fixedThreshold: fixed, loss,
+    thresholds: Object.fromEntries(LABELS.map((label, c) => [label, tuned.thresholds[c] ?? fixed])),
+    perClass: report.perClass,
+  };
+}
+
+async function trainAndExport(options: TrainRunOptions, runDir: string, tracker: Tracker, log: (line: string) => void): Promise<TrainRunResult> {
+  const { config } = options;
+  const began = performance.now();
+  const data = await prepareData(config, log);
+  log(`split: ${data.train.names.length} training, ${data.validation.names.length} validation chips (${data.splitDescription})`);
+  const model = await buildModel(config);
+  log(`model: ${model.backbone.name}, ${model.trainable.length} trainable tensors (train.trainable=${config.train.trainable})`);
+  const engines = await startEngines(config, model);
+  try {
+    const { final, epochs } = await runLoop(config, data, engines, { runDir, tracker, resume: options.resumeDir !== undefined });
+    const best = await engines.evaluator.predict(final.best, data.validation);
+    const tuned = tuneThresholds(best.probabilities, data.validation.targets, {
+      start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes,
+    });
+    const atTuned = evaluateProbabilities(best.probabilities, data.validation.targets, tuned.thresholds);
+    await tracker.onScalars(final.meta.step, evalRecord(final, tuned, atTuned, best.loss, config.eval.thresholdStart));
+    log(`validation F2 ${tuned.f2After.toFixed(4)} with tuned thresholds, ${tuned.f2Before.toFixed(4)} at ${config.eval.thresholdStart} (best epoch ${final.meta.bestEpoch})`);
+    const modelBytes = exportGraph(model.dynamic.graph, engines.names, final.best);
+    const exported = await exportRun({
+      config, data, modelBytes, validationProbabilities: best.probabilities, tuned, atTuned, backbone: model.backbone,
+      seconds: (performance.now() - began) / MS, runDir,
+    }, log);
+    await tracker.onArtifact(exported.dir, 'bundle');
+    return { runDir, bundleDir: exported.dir, card: exported.card, epochs };
+  } finally {
+    await engines.runner.close();
+    await engines.evaluator.close();
+  }
+}
+
+/**
+ * A whole training run: run folder and records, data, model, the training loop with
+ * checkpoints, threshold tuning and the exported bundle.
+ */
+export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult> {
+  const log = options.log ?? ((line: string) => { console.log(line); });
+  const runDir = options.resumeDir ?? createRunDir(options.config.runs.dir, options.config.experiment);
+  const tracker = new CompositeTracker([new LocalTracker()], options.extraTrackers ?? []);
+  log(`run folder: ${runDir}`);
+  await tracker.onRunStart(options.config, runDir, options.sources);
+  try {
+    const result = await trainAndExport(options, runDir, tracker, log);
+    await tracker.onRunEnd('completed');
+    return result;
+  } catch (error) {
+    await tracker.onRunEnd('failed', error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}

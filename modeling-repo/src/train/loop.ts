@@ -1,0 +1,122 @@
+import type { BatchLoader, ChipSet } from '../data/index.js';
+import { meanF2, binarize } from '../eval/index.js';
+import { saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
+import type { Evaluator } from './evaluator.js';
+import { learningRate, type LrScheduleConfig } from './lr-schedule.js';
+import { epochProgress } from './progress.js';
+import type { StepRunner } from './step-runner.js';
+
+/** What the loop reports after each epoch (the run records turn it into an `epoch` line). */
+export interface EpochSummary {
+  readonly epoch: number;
+  readonly step: number;
+  readonly trainLoss: number;
+  readonly valLoss: number;
+  readonly valF2: number;
+  readonly lr: number;
+  readonly imagesPerSecond: number;
+  readonly seconds: number;
+}
+
+export interface LoopOptions {
+  readonly loader: BatchLoader;
+  readonly validation: ChipSet;
+  readonly runner: StepRunner;
+  readonly evaluator: Evaluator;
+  readonly schedule: LrScheduleConfig;
+  readonly paramCount: number;
+  readonly epochs: number;
+  readonly patience: number;
+  readonly minDelta: number;
+  /** Threshold of the per-epoch validation F2 (thresholds are tuned once, after training). */
+  readonly threshold: number;
+  readonly checkpointDir: string;
+  readonly checkpointEvery: number;
+  readonly onEpoch: (summary: EpochSummary) => Promise<void>;
+}
+
+/** Where the loop stands: what a checkpoint stores, and what the loop hands back. */
+export interface LoopState {
+  readonly meta: Omit<CheckpointMeta, 'schema' | 'stateSha256' | 'bestSha256'>;
+  readonly state: Float32Array;
+  readonly best: Float32Array;
+}
+
+const MS = 1000;
+
+/** A fresh start: nothing trained yet, the initial parameters count as the best so far. */
+export function initialLoopState(state: Float32Array, paramCount: number): LoopState {
+  return {
+    meta: { epoch: 0, step: 0, bestF2: -1, bestEpoch: 0, epochsWithoutImprovement: 0, stopped: false, paramCount },
+    state,
+    best: state.slice(0, paramCount),
+  };
+}
+
+async function trainOneEpoch(options: LoopOptions, epoch: number, start: LoopState): Promise<{ state: Float32Array; step: number; loss: number; lr: number; seconds: number }> {
+  const { loader, runner, schedule } = options;
+  const progress = epochProgress(epoch + 1, options.epochs, loader.batchesPerEpoch);
+  const began = performance.now();
+  let { state } = start;
+  let step = start.meta.step;
+  let lossSum = 0;
+  let lr = 0;
+  let done = 0;
+  for await (const batch of loader.epoch(epoch)) {
+    lr = learningRate(step, schedule);
+    step += 1;
+    const result = await runner.run(state, batch, lr, step);
+    if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss is ${result.loss} at step ${step} (epoch ${epoch + 1}); lower train.lr`);
+    state = result.state;
+    lossSum += result.loss;
+    done += 1;
+    progress.update(done, lossSum / done, (done * loader.batchSize * MS) / (performance.now() - began));
+  }
+  progress.stop();
+  return { state, step, loss: lossSum / Math.max(1, done), lr, seconds: (performance.now() - began) / MS };
+}
+
+function shouldCheckpoint(options: LoopOptions, epochsDone: number, last: boolean): boolean {
+  return last || (options.checkpointEvery > 0 && epochsDone % options.checkpointEvery === 0);
+}
+
+/** Updates best-so-far and early-stopping counters from this epoch's validation F2. */
+function judge(options: LoopOptions, previous: LoopState, f2: number, state: Float32Array, epochsDone: number): Pick<LoopState, 'best'> & { meta: Pick<LoopState['meta'], 'bestF2' | 'bestEpoch' | 'epochsWithoutImprovement' | 'stopped'> } {
+  const improved = f2 > previous.meta.bestF2 + options.minDelta || previous.meta.bestF2 < 0;
+  const without = improved ? 0 : previous.meta.epochsWithoutImprovement + 1;
+  return {
+    best: improved ? state.slice(0, options.paramCount) : previous.best,
+    meta: {
+      bestF2: improved ? f2 : previous.meta.bestF2,
+      bestEpoch: improved ? epochsDone : previous.meta.bestEpoch,
+      epochsWithoutImprovement: without,
+      stopped: options.patience > 0 && without >= options.patience,
+    },
+  };
+}
+
+/**
+ * Trains from `start` until `epochs` are done or early stopping fires, evaluating on the
+ * validation chips after every epoch and checkpointing atomically. Shuffling and augmentation
+ * depend only on (seed, epoch), so a run resumed from a checkpoint repeats the same batches.
+ */
+export async function trainEpochs(options: LoopOptions, start: LoopState): Promise<LoopState> {
+  let current = start;
+  for (let epoch = start.meta.epoch; epoch < options.epochs && !current.meta.stopped; epoch++) {
+    const trained = await trainOneEpoch(options, epoch, current);
+    const evalStart = performance.now();
+    const predictions = await options.evaluator.predict(trained.state.subarray(0, options.paramCount), options.validation);
+    const classes = predictions.probabilities.length / Math.max(1, options.validation.names.length);
+    const valF2 = meanF2(options.validation.targets, binarize(predictions.probabilities, options.threshold, classes), classes);
+    const verdict = judge(options, current, valF2, trained.state, epoch + 1);
+    current = { state: trained.state, best: verdict.best, meta: { ...current.meta, ...verdict.meta, epoch: epoch + 1, step: trained.step } };
+    const trainImages = options.loader.batchesPerEpoch * options.loader.batchSize;
+    await options.onEpoch({
+      epoch: epoch + 1, step: trained.step, trainLoss: trained.loss, valLoss: predictions.loss, valF2, lr: trained.lr,
+      imagesPerSecond: trainImages / trained.seconds, seconds: trained.seconds + (performance.now() - evalStart) / MS,
+    });
+    const last = epoch + 1 === options.epochs || current.meta.stopped;
+    if (shouldCheckpoint(options, epoch + 1, last)) await saveCheckpoint(options.checkpointDir, current);
+  }
+  return current;
+}
