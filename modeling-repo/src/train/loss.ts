@@ -1,0 +1,29 @@
+import type { GraphBuilder } from '../graph/index.js';
+
+/**
+ * Binary cross-entropy on logits, averaged over every image and tag.
+ *
+ * Per element: softplus(x) - x * t, which is the numerically stable
+ * max(x, 0) - x * t + log(1 + exp(-|x|)): ONNX Runtime's Softplus computes exactly that split
+ * (x + log1p(exp(-x)) for x > 0), so nothing overflows for large |x|. Written with Softplus
+ * rather than Relu and Abs so that its gradient is sigmoid(x) - t everywhere, including x = 0
+ * where Relu and Abs have no derivative.
+ */
+export function appendBceWithLogits(b: GraphBuilder, logits: string, target: string): string {
+  const softplus = b.op('Softplus', [logits]);
+  const perElement = b.op('Sub', [softplus, b.op('Mul', [logits, target])]);
+  return b.op('ReduceMean', [perElement], { keepdims: { kind: 'int', value: 0 } });
+}
+
+/** The same loss in float64, as a reference for tests. */
+export function bceWithLogits(logits: ArrayLike<number>, targets: ArrayLike<number>): number {
+  if (logits.length !== targets.length || logits.length === 0) {
+    throw new Error(`bceWithLogits: ${logits.length} logits and ${targets.length} targets`);
+  }
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const x = logits[i] ?? 0;
+    sum += Math.max(x, 0) - x * (targets[i] ?? 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  }
+  return sum / logits.length;
+}

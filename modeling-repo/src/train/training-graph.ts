@@ -1,0 +1,148 @@
+import { attr, differentiate, GraphBuilder, type Dim, type Graph } from '../graph/index.js';
+import { appendAdamW, type AdamWHyper } from './adamw.js';
+import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
+import { appendBceWithLogits } from './loss.js';
+
+export { bakeParams } from './flat-params.js';
+
+/**
+ * One ONNX graph for a whole training step, run with a plain InferenceSession:
+ *
+ *   inputs   state [3P] (params, AdamW m, AdamW v), image uint8 [B,S,S,3], target [B,K],
+ *            lr scalar, step scalar (1-based, for bias correction)
+ *   inside   split the params out of the state -> classifier forward -> BCE-with-logits
+ *            -> backward (the graph core's autodiff) -> flat gradient -> AdamW
+ *   outputs  state_out [3P], loss scalar, logits [B,K]
+ *
+ * Frozen parameters stay initializers of the graph. The learning rate is an input, so one
+ * graph serves every step of the schedule.
+ */
+
+export const STATE = 'state';
+export const STATE_OUT = 'state_out';
+export const PARAMS = 'params';
+export const TARGET = 'target';
+export const LR = 'lr';
+export const STEP = 'step';
+export const LOSS = 'loss';
+export const GRADS = 'grads';
+const IMAGE = 'image';
+const LOGITS = 'logits';
+const PROBABILITIES = 'probabilities';
+
+export interface TrainingGraphOptions {
+  /** Fixed batch size B of the step. */
+  readonly batch: number;
+  /** Parameters to train, in flat-state order (e.g. from selectTrainable). */
+  readonly trainable: readonly SlotSpec[];
+  readonly optimizer: AdamWHyper;
+  /** Learning-rate factor per parameter group. */
+  readonly lrMultipliers: Readonly<Record<'backbone' | 'head', number>>;
+  /** Also output the flat gradient `grads` [P] (for gradient checks). */
+  readonly exposeGradients?: boolean;
+}
+
+export interface TrainingGraph {
+  readonly graph: Graph;
+  readonly layout: FlatLayout;
+}
+
+function inputShape(classifier: Graph, name: string): readonly Dim[] {
+  const input = classifier.inputs.find((v) => v.name === name);
+  if (input === undefined) {
+    throw new Error(`classifier graph "${classifier.name}" has no input "${name}"`);
+  }
+  return input.shape;
+}
+
+function outputWidth(classifier: Graph): number {
+  const width = classifier.outputs.find((o) => o.name === LOGITS)?.shape[1];
+  if (typeof width !== 'number') {
+    throw new Error(`classifier graph "${classifier.name}" has no "${LOGITS}" output of static width`);
+  }
+  return width;
+}
+
+/**
+ * Starts a builder holding the classifier with its trainable parameters read from the flat
+ * vector `flat` ([P]): one Split into per-parameter pieces, each reshaped to the parameter's
+ * shape under the parameter's own name, so the classifier's nodes read them unchanged.
+ */
+function classifierOverFlat(b: GraphBuilder, classifier: Graph, layout: FlatLayout, flat: string, batch: Dim): void {
+  const trained = new Set(layout.slots.map((s) => s.name));
+  for (const [name, tensor] of classifier.initializers) {
+    if (!trained.has(name)) {
+      b.initializer(name, tensor);
+    }
+  }
+  const [, s, w, c] = inputShape(classifier, IMAGE);
+  b.input(IMAGE, 'uint8', [batch, s ?? 0, w ?? 0, c ?? 0]);
+  const pieces = layout.slots.length === 1
+    ? [flat]
+    : b.node('Split', [flat, b.int64s(layout.slots.map((slot) => slot.size))], { axis: attr.int(0) }, layout.slots.length);
+  layout.slots.forEach((slot, i) => {
+    b.addNode({ op: 'Reshape', inputs: [pieces[i] ?? '', b.int64s(slot.dims)], outputs: [slot.name], attrs: {} });
+  });
+  for (const node of classifier.nodes) {
+    b.addNode(node);
+  }
+}
+
+/** Flattens each gradient to 1-d and concatenates them in layout order: the flat gradient [P]. */
+function flatGradient(b: GraphBuilder, grads: ReadonlyMap<string, string>, layout: FlatLayout): string {
+  const parts = layout.slots.map((slot) => {
+    const g = grads.get(slot.name);
+    if (g === undefined) {
+      throw new Error(`no gradient for parameter "${slot.name}"`);
+    }
+    return b.op('Reshape', [g, b.int64s([slot.size])]);
+  });
+  return parts.length === 1 ? (parts[0] ?? '') : b.op('Concat', parts, { axis: attr.int(0) });
+}
+
+/** Builds the training-step graph for `classifier` (a graph with input `image` and output `logits`). */
+export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOptions): TrainingGraph {
+  const layout = flatLayout(classifier, options.trainable);
+  if (layout.size === 0) {
+    throw new Error('buildTrainingGraph: no trainable parameters');
+  }
+  const p = layout.size;
+  const b = new GraphBuilder('planet-train-step');
+  b.input(STATE, 'float32', [3 * p]);
+  const [params, m, v] = b.node('Split', [STATE, b.int64s([p, p, p])], { axis: attr.int(0) }, 3);
+  classifierOverFlat(b, classifier, layout, params ?? '', options.batch);
+  b.input(TARGET, 'float32', [options.batch, outputWidth(classifier)]);
+  b.input(LR, 'float32', []);
+  b.input(STEP, 'float32', []);
+  const loss = b.named(appendBceWithLogits(b, LOGITS, TARGET), LOSS);
+  const grads = flatGradient(b, differentiate(b, loss, layout.slots.map((s) => s.name)), layout);
+  const next = appendAdamW(b, {
+    params: params ?? '', grads, m: m ?? '', v: v ?? '', lr: LR, step: STEP,
+    lrScale: b.constant({ dtype: 'float32', dims: [p], data: lrScaleVector(layout, options.lrMultipliers) }, 'lr_scale'),
+    decay: b.constant({ dtype: 'float32', dims: [p], data: decayMaskVector(layout).map((d) => d * options.optimizer.weightDecay) }, 'weight_decay'),
+  }, options.optimizer);
+  b.addNode({ op: 'Concat', inputs: [next.params, next.m, next.v], outputs: [STATE_OUT], attrs: { axis: attr.int(0) } });
+  b.output(STATE_OUT);
+  b.output(LOSS);
+  b.output(LOGITS);
+  if (options.exposeGradients === true) {
+    b.output(b.named(grads, GRADS));
+  }
+  return { graph: b.build(), layout };
+}
+
+/**
+ * The evaluation graph: the same classifier reading its trainable parameters from `params`
+ * [P] (the first third of a training state), giving `logits` and `probabilities`. The batch
+ * may be fixed or a dimension name.
+ */
+export function buildEvalGraph(classifier: Graph, layout: FlatLayout, batch: Dim = 'N'): Graph {
+  const b = new GraphBuilder('planet-eval');
+  b.input(PARAMS, 'float32', [layout.size]);
+  classifierOverFlat(b, classifier, layout, PARAMS, batch);
+  b.output(LOGITS);
+  b.output(PROBABILITIES);
+  const built = b.build();
+  const width = outputWidth(classifier);
+  return { ...built, outputs: built.outputs.map((o) => ({ ...o, shape: [batch, width] })) };
+}
