@@ -42,6 +42,15 @@ describe('loadConfig', () => {
     expect(sources.experiment).toBe("command line 'exp=smoke'");
   });
 
+  it('types choice keys as their literal values (checked by the type checker too)', async () => {
+    const { config } = await loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', env: {} });
+    const kind: 'mobilenet_v2' | 'tiny_cnn' = config.model.backbone.kind;
+    const policy: 'fail' | 'skip' = config.data.onInvalid;
+    // @ts-expect-error a choice key is not an arbitrary string
+    const device: 'tpu' = config.device;
+    expect([kind, policy, device]).toEqual(['tiny_cnn', 'fail', 'cpu']);
+  });
+
   it('returns a frozen configuration', async () => {
     const { config } = await loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', env: {} });
     expect(Object.isFrozen(config)).toBe(true);
