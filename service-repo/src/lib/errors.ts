@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'TOO_MANY_FILES'
   | 'NO_FILES'
   | 'BAD_BASE64'
+  | 'MALFORMED_MULTIPART'
   | 'BAD_TENSOR'
   | 'MODEL_NOT_READY'
   | 'MODEL_NOT_FOUND'

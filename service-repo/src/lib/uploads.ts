@@ -40,6 +40,10 @@ export function prepareJson(body: JsonImagesBody, config: Config, prepare: Prepa
   return images.map(prepare);
 }
 
+function hasStatus(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+}
+
 function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -56,7 +60,10 @@ export async function prepareMultipart(request: FastifyRequest, config: Config, 
     }
   } catch (error) {
     if (isCode(error, 'FST_REQ_FILE_TOO_LARGE')) throw tooLarge(current, config.maxFileBytes);
-    throw error;
+    if (hasStatus(error)) throw error;
+    // The multipart parser's own errors (truncated body, bad part headers) carry no status: the body is at fault.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new RequestError(HTTP.badRequest, 'MALFORMED_MULTIPART', `malformed multipart body (${detail})`);
   }
   if (prepared.length === 0) throw noFiles();
   return prepared;

@@ -1,7 +1,8 @@
 /** Builds the service for tests around a tiny bundle written once per test file into a temp folder. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/build.js';
 import { loadConfig, type Env } from '../../src/lib/config.js';
@@ -39,7 +40,26 @@ export interface TestAppOptions {
   modelDir?: string;
 }
 
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+let preloaded: Promise<void> | undefined;
+
+/**
+ * Jest's ESM loader can fail ("request for './x.js' is not in cache") when @fastify/autoload imports
+ * many modules at once. Importing every autoloaded module first, one at a time, fills Jest's module
+ * registry so autoload's imports are plain cache hits.
+ */
+function preloadAutoloaded(): Promise<void> {
+  preloaded ??= (async () => {
+    const files = ['plugins', 'routes'].flatMap((dir) => readdirSync(join(SRC, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => join(SRC, dir, f)));
+    for (const file of files.sort()) await import(file);
+  })();
+  return preloaded;
+}
+
 export async function buildTestApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  await preloadAutoloaded();
   const modelDir = options.modelDir ?? (await tinyBundle()).dir;
   const config = loadConfig({ LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0', MODEL_DIR: modelDir, ...options.env });
   const app = await buildServer(config, { autoLoadModel: false });

@@ -6,7 +6,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +16,9 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../../public', import.meta.url));
 const ORT_DIR = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 const MAX_AGE_S = 3600;
 
-function setMime(reply: FastifyReply, path: string): void {
-  if (path.endsWith('.mjs') || path.endsWith('.js')) void reply.header('content-type', 'text/javascript; charset=utf-8');
-  if (path.endsWith('.wasm')) void reply.header('content-type', 'application/wasm');
+function setMime(res: { setHeader: (name: string, value: string) => unknown }, path: string): void {
+  if (path.endsWith('.mjs') || path.endsWith('.js')) res.setHeader('content-type', 'text/javascript; charset=utf-8');
+  if (path.endsWith('.wasm')) res.setHeader('content-type', 'application/wasm');
 }
 
 export default fp(async (fastify: FastifyInstance) => {
