@@ -2,7 +2,7 @@
 export { applyDihedral, DIHEDRAL, resolveDihedral, transformChip, type Dihedral } from './augment.js';
 export { CACHE_FORMAT, cacheKey, readChipCache, writeChipCache, type ChipCacheEntry } from './cache.js';
 export { checkChipSet, chipBytes, labelCounts, meanRgb, subsetChips, type ChipSet } from './chipset.js';
-export { loadChipSet, type LoadOptions, type LoadReport } from './dataset.js';
+export { decodeEntries, loadChipSet, type LoadOptions, type LoadReport } from './dataset.js';
 export { DECODE_DESCRIPTION, DECODER_VERSION, DecodeError, decodeChip, decodeImage, type DecodedImage } from './decode.js';
 export {
   DataError, LABELS, NUM_LABELS, parseLabels, readLabels, tagsOf,
@@ -12,5 +12,5 @@ export { findKaggleLayout, writeKaggleLayout, type KaggleLayout, type WriteLayou
 export { BatchLoader, evaluationLoader, type Batch, type LastBatch, type LoaderOptions } from './loader.js';
 export { areaResize, RESIZE_CHAIN, RESIZE_DESCRIPTION, resizeChain, type ResizeStep } from './resize.js';
 export { describeSplit, iterativeStratification, stratifiedSplit, type Split } from './split.js';
-export { collectImages, type ImageEntry } from './sources.js';
+export { collectImages, imageName, listSource, signSource, type ImageEntry, type SourceSignature } from './sources.js';
 export { makeSynthetic, SYNTHETIC_TAGS, type SyntheticOptions } from './synthetic.js';
