@@ -49,6 +49,14 @@ describe('model:pull (DVC 3 pointers and remotes)', () => {
     expect(() => parsePointer(text.replace('241149', 'big'), 'm.dvc')).toThrow(/^m\.dvc:3: outs\[0\]\.size/);
   });
 
+  it('says what to do when there are no pointers at all', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'svc-empty-'));
+    await expect(modelPull(root, [], quiet, {})).rejects.toThrow(/not a DVC project/);
+    await mkdir(join(root, '.dvc'));
+    await mkdir(join(root, 'models'));
+    await expect(modelPull(root, [], quiet, {})).rejects.toThrow(/no \.dvc pointer files; promote a model .*model:promote/);
+  });
+
   it('fetches the bundle from a folder remote, byte for byte, into a read-only cache', async () => {
     const root = await checkout(await remoteWithBundle());
     const lines: string[] = [];
@@ -75,10 +83,10 @@ describe('model:pull (DVC 3 pointers and remotes)', () => {
     await expect(stat(join(root, 'models', 'model.onnx'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('says what to do when there are no pointers', async () => {
+  it('names a pointer file that is not valid', async () => {
     const root = await checkout('/x');
     for (const name of Object.keys(BUNDLE)) await writeFile(join(root, 'models', `${name}.dvc`), '');
-    await expect(modelPull(root, ['models/model.json.dvc'], quiet, {})).rejects.toThrow(/models\/model\.json\.dvc:1: outs: expected a non-empty list/);
+    await expect(modelPull(root, ['models/model.json.dvc'], quiet, {})).rejects.toThrow(/models\/model\.json\.dvc: outs: expected a non-empty list/);
   });
 });
 
@@ -90,7 +98,7 @@ describe('model:pull over HTTP and S3', () => {
     const remote = await remoteWithBundle();
     http = createServer((request, response) => {
       seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''}`);
-      const path = decodeURIComponent(request.url ?? '');
+      const path = decodeURIComponent((request.url ?? '').split('?')[0] ?? '');
       const s3 = /^\/bucket\/prefix\/(files\/.*)$/.exec(path)?.[1];
       const dvc = /^\/dvc\/(files\/.*)$/.exec(path)?.[1];
       const relative = s3 ?? (request.headers.authorization === `Basic ${Buffer.from('u:p').toString('base64')}` ? dvc : undefined);
