@@ -10,13 +10,21 @@ export function displayPath(file: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
+export interface YamlLayerOptions {
+  /**
+   * Take a value's trailing comment as its source, as `configToYaml` writes them, so a saved
+   * run configuration keeps saying where each value originally came from.
+   */
+  readonly sourcesFromComments?: boolean;
+}
+
 /** Reads a YAML configuration file into a layer whose keys carry `file:line` sources. */
-export async function readYamlLayer(file: string): Promise<Layer> {
-  return parseYamlLayer(await readFile(file, 'utf8'), displayPath(file));
+export async function readYamlLayer(file: string, options: YamlLayerOptions = {}): Promise<Layer> {
+  return parseYamlLayer(await readFile(file, 'utf8'), displayPath(file), options);
 }
 
 /** Parses YAML text (named `label` in messages) into a layer; the root must be a mapping. */
-export function parseYamlLayer(text: string, label: string): Layer {
+export function parseYamlLayer(text: string, label: string, options: YamlLayerOptions = {}): Layer {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const firstError = doc.errors[0];
@@ -28,7 +36,7 @@ export function parseYamlLayer(text: string, label: string): Layer {
   if (values === null || values === undefined) return { values: {}, origins: {}, fallback: label };
   if (!isPlainObject(values)) throw configError('', label, 'the top level must be a mapping of keys');
   const origins: Record<string, string> = {};
-  collectOrigins(doc.contents, [], { label, lineCounter, origins });
+  collectOrigins(doc.contents, [], { label, lineCounter, origins, fromComments: options.sourcesFromComments === true });
   return { values: values satisfies Tree, origins, fallback: label };
 }
 
@@ -36,19 +44,31 @@ interface OriginContext {
   readonly label: string;
   readonly lineCounter: LineCounter;
   readonly origins: Record<string, string>;
+  readonly fromComments: boolean;
 }
 
 function collectOrigins(node: YamlNode | null, prefix: readonly string[], context: OriginContext): void {
   if (!isMap(node)) return;
   for (const pair of node.items) {
-    const key = pair.key;
-    if (!isScalar(key) || typeof key.value !== 'string') {
-      const line = isScalar(key) && key.range ? context.lineCounter.linePos(key.range[0]).line : 0;
-      throw configError(prefix.join('.'), `${context.label}:${line}`, 'keys must be plain strings');
-    }
-    const path = [...prefix, key.value];
-    const offset = key.range?.[0] ?? 0;
-    context.origins[path.join('.')] = `${context.label}:${context.lineCounter.linePos(offset).line}`;
-    collectOrigins(pair.value as YamlNode | null, path, context);
+    const path = [...prefix, keyName(pair.key, prefix, context)];
+    const value = pair.value as YamlNode | null;
+    context.origins[path.join('.')] = savedSource(value, context) ?? `${context.label}:${lineOf(pair.key, context)}`;
+    collectOrigins(value, path, context);
   }
+}
+
+function lineOf(node: unknown, context: OriginContext): number {
+  return isScalar(node) && node.range ? context.lineCounter.linePos(node.range[0]).line : 0;
+}
+
+function keyName(key: unknown, prefix: readonly string[], context: OriginContext): string {
+  if (isScalar(key) && typeof key.value === 'string') return key.value;
+  throw configError(prefix.join('.'), `${context.label}:${lineOf(key, context)}`, 'keys must be plain strings');
+}
+
+/** The source a saved configuration recorded as the value's trailing comment, if wanted and present. */
+function savedSource(value: YamlNode | null, context: OriginContext): string | undefined {
+  if (!context.fromComments || value === null || isMap(value)) return undefined;
+  const comment = value.comment?.trim();
+  return comment === undefined || comment === '' ? undefined : comment;
 }

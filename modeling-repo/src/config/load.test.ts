@@ -145,7 +145,12 @@ describe('saved configuration', () => {
     await writeFile(join(dir, 'config.yaml'), text);
     const again = await loadSavedConfig(join(dir, 'config.yaml'), ['train.epochs=1'], {});
     expect(again.config).toEqual({ ...loaded.config, train: { ...loaded.config.train, epochs: 1 } });
-    expect(again.sources['train.lr']).toMatch(/config\.yaml:\d+$/);
+    expect(again.sources['train.lr']).toMatch(/^configs\/exp\/smoke\.yaml:\d+$/);
+    expect(again.sources['data.synthetic.size']).toBe("command line '+data.synthetic.size=16'");
+    expect(again.sources['train.epochs']).toBe("command line 'train.epochs=1'");
+    // Without comments, the saved file's own lines are the sources.
+    await writeFile(join(dir, 'plain.yaml'), configToYaml(loaded.config));
+    expect((await loadSavedConfig(join(dir, 'plain.yaml'), [], {})).sources['train.lr']).toMatch(/plain\.yaml:\d+$/);
   });
 });
 

@@ -44,11 +44,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 
 /**
  * Loads a complete configuration saved with a run (`config.yaml`), with optional overrides, for
- * resuming or re-evaluating a run exactly as it was configured.
+ * resuming or re-evaluating a run exactly as it was configured. Sources saved as comments by
+ * `configToYaml` are kept; values without one get `config.yaml:LINE`.
  */
 export async function loadSavedConfig(file: string, overrides: readonly string[] = [], env: Env = process.env): Promise<LoadedConfig> {
   if (!existsSync(file)) throw configError('', displayPath(file), 'saved configuration not found');
-  const merged = mergeLayer(emptyMerged(), await readYamlLayer(file));
+  const merged = mergeLayer(emptyMerged(), await readYamlLayer(file, { sourcesFromComments: true }));
   return finish(merged, overrides, env, dirname(resolve(file)));
 }
 

@@ -7,7 +7,7 @@ export {
 } from './metrics.js';
 export { TensorBoardWriter, readEventFile, type ScalarValue, type TensorBoardEvent } from './tensorboard.js';
 export { crc32c, maskCrc, unmaskCrc } from './crc32c.js';
-export { renderReport, writeReport, REPORT_FILE, type ArtifactEntry, type ReportInput, type RunState } from './report.js';
+export { latestEpochs, renderReport, writeReport, REPORT_FILE, type ArtifactEntry, type ReportInput, type RunState } from './report.js';
 export {
   CompositeTracker, LocalTracker, RUN_SUMMARY_FILE,
   type ArtifactKind, type RunStatus, type Tracker,

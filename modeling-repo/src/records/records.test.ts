@@ -125,6 +125,13 @@ describe('renderReport', () => {
     expect(html).toContain('<span class="status completed">completed</span>');
   });
 
+  it('keeps the last line of an epoch logged twice (resumed run)', () => {
+    const resumed = renderReport({ title: 'Run', records: [epoch(1), epoch(2, { trainLoss: 9 }), epoch(2), epoch(3)] });
+    expect(resumed).toContain('<div class="value">3</div><div class="label">epochs</div>');
+    expect(resumed).not.toContain('train: 9 at 2');
+    expect(resumed).toContain('<title>train: 0.5 at 2</title>');
+  });
+
   it('renders an empty run without failing', () => {
     const empty = renderReport({ title: 'Run', records: [] });
     expect(empty).toContain('no data yet');

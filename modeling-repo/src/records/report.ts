@@ -47,6 +47,16 @@ function lookup(tree: Readonly<Record<string, unknown>>, dotted: string): unknow
   return dotted.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), tree);
 }
 
+/**
+ * One record per epoch, in epoch order. A run resumed from a checkpoint may log an epoch again
+ * (when it stopped after logging but before checkpointing); the later line wins.
+ */
+export function latestEpochs(records: readonly MetricsRecord[]): EpochRecord[] {
+  const byEpoch = new Map<number, EpochRecord>();
+  for (const record of records) if (record.kind === 'epoch') byEpoch.set(record.epoch, record);
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
 function epochSeries(epochs: readonly EpochRecord[], pick: (record: EpochRecord) => number | undefined): Point[] {
   return epochs.flatMap((record) => {
     const value = pick(record);
@@ -55,7 +65,7 @@ function epochSeries(epochs: readonly EpochRecord[], pick: (record: EpochRecord)
 }
 
 function plots(records: readonly MetricsRecord[]): string {
-  const epochs = records.filter((record): record is EpochRecord => record.kind === 'epoch');
+  const epochs = latestEpochs(records);
   const evals = records.filter((record): record is EvalRecord => record.kind === 'eval' && record.epoch !== undefined);
   const evalPoints = (pick: (record: EvalRecord) => number): Point[] => evals.map((record) => [record.epoch ?? 0, pick(record)] as const);
   const charts = [
@@ -74,7 +84,7 @@ function plots(records: readonly MetricsRecord[]): string {
 }
 
 function headline(records: readonly MetricsRecord[]): string {
-  const epochs = records.filter((record): record is EpochRecord => record.kind === 'epoch');
+  const epochs = latestEpochs(records);
   const last = records.filter((record): record is EvalRecord => record.kind === 'eval').at(-1);
   const best = epochs.reduce<EpochRecord | undefined>((top, record) => ((record.valF2 ?? -1) > (top?.valF2 ?? -1) ? record : top), undefined);
   const seconds = epochs.reduce((sum, record) => sum + record.seconds, 0);
