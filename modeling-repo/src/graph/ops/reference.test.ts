@@ -6,8 +6,10 @@ import { GraphBuilder } from '../builder.js';
 import { evaluateGraph } from '../evaluate.js';
 import { randomTensor, runOrt } from '../gradcheck.js';
 import type { Attrs, Tensor } from '../ir.js';
+import { convGeometry } from '../kernels/conv.js';
 import { RULES } from '../registry.js';
 import { int64Tensor, makeTensor, toFloat64 } from '../tensor.js';
+import { depthwiseWeightGradChannelConv, depthwiseWeightGradGroupedConv, depthwiseWeightGradTaps } from './conv-grad.js';
 
 /** An input: dims of a random float32 feed (optionally with a value range), or a constant tensor. */
 type Spec = number[] | { dims: number[]; range: [number, number] } | Tensor;
@@ -136,5 +138,27 @@ describe('float64 reference kernels agree with ONNX Runtime', () => {
   it('covers every op in the registry', () => {
     const covered = new Set(CASES.map((k) => k.op));
     expect(RULES.map((r) => r.op).filter((op) => !covered.has(op))).toEqual([]);
+  });
+});
+
+describe('depthwise weight gradient formulations', () => {
+  it('the tap sum, the N*C-group conv and the C-group conv agree', async () => {
+    const makers = [depthwiseWeightGradTaps, depthwiseWeightGradGroupedConv, depthwiseWeightGradChannelConv];
+    const results = await Promise.all(
+      makers.map(async (make) => {
+        const b = new GraphBuilder('dw');
+        const x = b.input('x', 'float32', [2, 3, 7, 7]);
+        const dy = b.input('dy', 'float32', [2, 3, 4, 4]);
+        const g = convGeometry({ group: int(3), strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) }, [7, 7], [3, 3]);
+        b.output(b.named(make(b, x, dy, g, { x: [2, 3, 7, 7], w: [3, 1, 3, 3], y: [2, 3, 4, 4] }), 'dw'));
+        const out = await runOrt(b.build(), { x: randomTensor([2, 3, 7, 7], 1), dy: randomTensor([2, 3, 4, 4], 2) });
+        return toFloat64(out.dw!);
+      }),
+    );
+    for (const r of results.slice(1)) {
+      r.forEach((v, i) => {
+        expect(v).toBeCloseTo(results[0]![i]!, 4);
+      });
+    }
   });
 });
