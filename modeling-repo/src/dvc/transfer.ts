@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { objectPath } from './cache.js';
 import { hashFile } from './md5.js';
@@ -79,13 +79,13 @@ export async function dvcPull(repo: DvcRepo, remote: Remote, pointers: readonly 
   for (const item of await trackedOuts(pointers)) {
     if (await workspaceMatches(item.target, item.out.md5)) {
       upToDate += 1;
-      log(`up to date  ${item.target}`);
+      log(`up to date  ${relative(repo.root, item.target)}`);
       continue;
     }
     const bytes = await fetchObject(repo, remote, item);
     await writeFileAtomic(item.target, bytes);
     transferred += 1;
-    log(`pulled      ${item.target}  ${bytes.length} bytes  md5 ${item.out.md5}`);
+    log(`pulled      ${relative(repo.root, item.target)}  ${bytes.length} bytes  md5 ${item.out.md5}`);
   }
   return { transferred, upToDate };
 }
