@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from '../config/index.js';
 import { BundleModel, evaluateBundle } from '../inference/index.js';
 import { classTable } from './class-table.js';
-import { fixed, requireNamed, runCommand } from './run-command.js';
+import { fixed, parseCommandArgs, requireNamed, runCommand } from './run-command.js';
 
 const USAGE = 'npm run evaluate -- model=BUNDLE_DIR data=DATA_DIR [onInvalid=fail|skip] [cacheDir=.cache/chips]';
 
@@ -11,7 +10,7 @@ const USAGE = 'npm run evaluate -- model=BUNDLE_DIR data=DATA_DIR [onInvalid=fai
  * Kaggle layout (labels CSV + JPEGs or a tar of them). The last line is `F2 0.xxxx`.
  */
 async function main(argv: readonly string[]): Promise<void> {
-  const { named } = parseArgs(argv);
+  const { named } = parseCommandArgs(argv, ['model', 'data', 'onInvalid', 'cacheDir'], USAGE);
   const modelDir = resolve(requireNamed(named, 'model', USAGE));
   const dataDir = resolve(requireNamed(named, 'data', USAGE));
   const onInvalid = named.onInvalid === 'skip' ? 'skip' : 'fail';

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from '../config/index.js';
 import { BundleModel } from '../inference/index.js';
-import { fixed, requireNamed, runCommand } from './run-command.js';
+import { fixed, parseCommandArgs, requireNamed, runCommand } from './run-command.js';
 
 const USAGE = 'npm run predict -- model=BUNDLE_DIR FILE... [json=true]';
 
 /** `npm run predict -- model=DIR a.jpg b.jpg`: tags and probabilities per image, with the card's thresholds. */
 async function main(argv: readonly string[]): Promise<void> {
-  const { named, positional } = parseArgs(argv);
+  const { named, positional } = parseCommandArgs(argv, ['model', 'json'], USAGE);
   const model = await BundleModel.load(resolve(requireNamed(named, 'model', USAGE)));
   if (positional.length === 0) throw new Error(`no image files given\nusage: ${USAGE}`);
   try {

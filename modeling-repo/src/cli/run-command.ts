@@ -22,3 +22,24 @@ export function requireNamed(named: Readonly<Record<string, string>>, name: stri
 export function fixed(value: number, digits = 4): string {
   return value.toFixed(digits);
 }
+
+/**
+ * Arguments of the commands that take no configuration (`evaluate`, `predict`): `name=value`
+ * pairs and plain file names. Names must be among `allowed`.
+ */
+export function parseCommandArgs(argv: readonly string[], allowed: readonly string[], usage: string): { named: Record<string, string>; positional: string[] } {
+  const named: Record<string, string> = {};
+  const positional: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') continue;
+    const match = /^([A-Za-z][\w]*)=(.*)$/s.exec(arg);
+    if (match === null) {
+      positional.push(arg);
+      continue;
+    }
+    const [, name = '', value = ''] = match;
+    if (!allowed.includes(name)) throw new Error(`unknown argument '${name}='\nusage: ${usage}`);
+    named[name] = value;
+  }
+  return { named, positional };
+}

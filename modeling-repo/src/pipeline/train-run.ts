@@ -28,6 +28,16 @@ export interface TrainRunOptions {
   /** Trackers beyond the local run records (e.g. ClearML); their failures never stop training. */
   readonly extraTrackers?: readonly Tracker[];
   readonly log?: (line: string) => void;
+  /** Aborting stops the run after the current epoch, leaving a checkpoint to resume from. */
+  readonly signal?: AbortSignal;
+}
+
+/** The run was stopped on request after an epoch; its checkpoint lets it resume. */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted';
+  constructor(readonly runDir: string, readonly epochs: number) {
+    super(`stopped after epoch ${epochs}; continue with: npm run train -- resume=${runDir}`);
+  }
 }
 
 export interface TrainRunResult {
@@ -66,8 +76,15 @@ function epochRecord(summary: EpochSummary): Parameters<Tracker['onScalars']>[1]
   return { kind: 'epoch', ...summary };
 }
 
-async function runLoop(config: Config, data: PreparedData, engines: Engines, context: { runDir: string; tracker: Tracker; resume: boolean }): Promise<{ final: LoopState; epochs: EpochSummary[] }> {
-  const paramCount = engines.names.length === 0 ? 0 : engines.initial.length / 3;
+interface LoopContext {
+  readonly runDir: string;
+  readonly tracker: Tracker;
+  readonly resume: boolean;
+  readonly signal?: AbortSignal;
+}
+
+async function runLoop(config: Config, data: PreparedData, engines: Engines, context: LoopContext): Promise<{ final: LoopState; epochs: EpochSummary[] }> {
+  const paramCount = engines.initial.length / 3;
   const start = context.resume ? await loadCheckpoint(join(context.runDir, 'checkpoint')) : initialLoopState(engines.initial, paramCount);
   if (start.state.length !== engines.initial.length) {
     throw new Error(`checkpoint in ${context.runDir} holds ${start.state.length} values but the model needs ${engines.initial.length}: it was made by another configuration`);
@@ -87,6 +104,7 @@ async function runLoop(config: Config, data: PreparedData, engines: Engines, con
       await context.tracker.onScalars(summary.step, epochRecord(summary));
       await context.tracker.onArtifact(join(context.runDir, 'checkpoint'), 'checkpoint');
     },
+    ...(context.signal === undefined ? {} : { signal: context.signal }),
   }, start);
   return { final, epochs };
 }
@@ -109,7 +127,10 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
   log(`model: ${model.backbone.name}, ${model.trainable.length} trainable tensors (train.trainable=${config.train.trainable})`);
   const engines = await startEngines(config, model);
   try {
-    const { final, epochs } = await runLoop(config, data, engines, { runDir, tracker, resume: options.resumeDir !== undefined });
+    const { final, epochs } = await runLoop(config, data, engines, {
+      runDir, tracker, resume: options.resumeDir !== undefined, ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (options.signal?.aborted === true) throw new RunInterrupted(runDir, final.meta.epoch);
     const best = await engines.evaluator.predict(final.best, data.validation);
     const tuned = tuneThresholds(best.probabilities, data.validation.targets, {
       start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes,
@@ -145,7 +166,8 @@ export async function trainRun(options: TrainRunOptions): Promise<TrainRunResult
     await tracker.onRunEnd('completed');
     return result;
   } catch (error) {
-    await tracker.onRunEnd('failed', error instanceof Error ? error : new Error(String(error)));
+    const failure = error instanceof Error ? error : new Error(String(error));
+    await tracker.onRunEnd(error instanceof RunInterrupted ? 'stopped' : 'failed', failure);
     throw error;
   }
 }

@@ -33,6 +33,8 @@ export interface LoopOptions {
   readonly checkpointDir: string;
   readonly checkpointEvery: number;
   readonly onEpoch: (summary: EpochSummary) => Promise<void>;
+  /** Aborting stops the loop after the current epoch, with a checkpoint to resume from. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where the loop stands: what a checkpoint stores, and what the loop hands back. */
@@ -115,8 +117,9 @@ export async function trainEpochs(options: LoopOptions, start: LoopState): Promi
       epoch: epoch + 1, step: trained.step, trainLoss: trained.loss, valLoss: predictions.loss, valF2, lr: trained.lr,
       imagesPerSecond: trainImages / trained.seconds, seconds: trained.seconds + (performance.now() - evalStart) / MS,
     });
-    const last = epoch + 1 === options.epochs || current.meta.stopped;
+    const last = epoch + 1 === options.epochs || current.meta.stopped || options.signal?.aborted === true;
     if (shouldCheckpoint(options, epoch + 1, last)) await saveCheckpoint(options.checkpointDir, current);
+    if (options.signal?.aborted === true) break;
   }
   return current;
 }

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readBundle } from '../../src/export/index.js';
+import { RunInterrupted, trainRun } from '../../src/pipeline/train-run.js';
+import type { MetricsRecord, Tracker } from '../../src/records/index.js';
+import { quiet, smokeConfig } from './helpers.js';
+
+/** A tracker that asks the run to stop once `epochs` epochs are recorded, like Ctrl-C would. */
+function stopAfter(epochs: number, controller: AbortController): Tracker {
+  return {
+    onRunStart: () => Promise.resolve(),
+    onScalars: (_step: number, record: MetricsRecord) => {
+      if (record.kind === 'epoch' && record.epoch >= epochs) controller.abort();
+      return Promise.resolve();
+    },
+    onArtifact: () => Promise.resolve(),
+    onRunEnd: () => Promise.resolve(),
+  };
+}
+
+describe('resume', () => {
+  it('continues an interrupted run to the same model as an uninterrupted one', async () => {
+    const overrides = ['train.epochs=3', 'train.earlyStopping.patience=0'];
+    const straight = await smokeConfig(overrides);
+    const full = await trainRun({ config: straight.loaded.config, log: quiet });
+
+    const interrupted = await smokeConfig(overrides);
+    const controller = new AbortController();
+    const first = trainRun({ config: interrupted.loaded.config, log: quiet, signal: controller.signal, extraTrackers: [stopAfter(1, controller)] });
+    const stopped = await first.then(() => undefined, (error: unknown) => error);
+    expect(stopped).toBeInstanceOf(RunInterrupted);
+    const { runDir } = stopped as RunInterrupted;
+    expect(JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped' });
+
+    const resumed = await trainRun({ config: interrupted.loaded.config, log: quiet, resumeDir: runDir });
+    const a = await readBundle(full.bundleDir);
+    const b = await readBundle(resumed.bundleDir);
+    expect(b.card.onnx.sha256).toBe(a.card.onnx.sha256);
+    expect(b.golden.map((g) => g.probabilities)).toEqual(a.golden.map((g) => g.probabilities));
+    const lines = (await readFile(join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as MetricsRecord);
+    expect(lines.flatMap((r) => (r.kind === 'epoch' ? [r.epoch] : []))).toEqual([1, 2, 3]);
+  });
+});
