@@ -94,7 +94,7 @@ function headline(records: readonly MetricsRecord[]): string {
     [`F2 at threshold ${last === undefined ? '–' : formatNumber(last.fixedThreshold)}`, fixed(last?.f2AtFixedThreshold)],
     ['epochs', String(epochs.length)],
     ['best epoch (validation F2)', best === undefined ? '–' : `${best.epoch} (${fixed(best.valF2)})`],
-    ['training time', `${seconds.toFixed(0)} s`],
+    ['time in epochs', `${seconds.toFixed(0)} s`],
     ['mean images / second', speed === undefined ? '–' : speed.toFixed(1)],
   ];
   return `<section class="cards">${cards.map(([label, value]) => `<div class="card"><div class="value">${esc(value)}</div><div class="label">${esc(label)}</div></div>`).join('')}</section>`;

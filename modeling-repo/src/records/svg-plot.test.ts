@@ -25,6 +25,7 @@ describe('linePlot', () => {
     expect(svg).toContain('aria-label="a&lt;b"');
     expect(svg).toContain('>x&amp;y</text>');
     expect(svg.match(/<circle /g)).toHaveLength(2);
+    expect(linePlot({ title: 't', xLabel: 'epoch', series: [{ name: 's', points: [[1, 1], [2, 2], [3, 1]] }] })).not.toContain('class="xtick">1.5</text>');
     expect(escapeXml(`<'&">`)).toBe('&lt;&#39;&amp;&quot;&gt;');
   });
 });

@@ -79,7 +79,9 @@ function extent(values: readonly number[]): [number, number] {
 }
 
 function makeScale(points: readonly Point[]): Scale {
-  const xTicks = niceTicks(...extent(points.map(([x]) => x)));
+  const xs = points.map(([x]) => x);
+  // Epochs and steps are whole numbers: no tick at 1.5.
+  const xTicks = xs.every(Number.isInteger) ? niceTicks(...extent(xs)).filter(Number.isInteger) : niceTicks(...extent(xs));
   const yTicks = niceTicks(...extent(points.map(([, y]) => y)));
   const [x0, x1] = [xTicks[0] ?? 0, xTicks[xTicks.length - 1] ?? 1];
   const [y0, y1] = [yTicks[0] ?? 0, yTicks[yTicks.length - 1] ?? 1];
