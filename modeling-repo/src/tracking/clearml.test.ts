@@ -89,7 +89,8 @@ describe('ClearML tracker against the local test server', () => {
     expect(warnings).toEqual([]);
     expect(api.calls.map((call) => call.endpoint)).toEqual([
       'auth.login', 'projects.get_all_ex', 'projects.create', 'tasks.create', 'tasks.edit_hyper_params',
-      'tasks.edit_configuration', 'tasks.started', 'models.create', 'models.update_for_task', 'events.add_batch', 'tasks.completed',
+      'tasks.edit_configuration', 'tasks.started', 'events.add_batch', 'events.add_batch', 'events.add_batch',
+      'models.create', 'models.update_for_task', 'tasks.completed',
     ]);
     expect(api.calls.every((call) => call.status === 200)).toBe(true);
     const [task] = [...api.state.tasks.values()];
@@ -122,11 +123,14 @@ describe('ClearML tracker against the local test server', () => {
     expect([...api.state.tasks.values()].map((task) => task.status)).toEqual(['completed', 'failed']);
   });
 
-  it('sends scalars in batches while the run goes on', async () => {
+  it('sends each record\'s scalars while the run goes on, under the configured task name', async () => {
     const api = await server();
-    const tracker = new ClearMLTracker(settingsOf(api.env()), capture({ batchSize: 4, taskName: 'named' }).options);
-    await playRun(tracker, 'completed');
-    expect(api.calls.filter((call) => call.endpoint === 'events.add_batch').length).toBeGreaterThanOrEqual(3);
+    const tracker = new ClearMLTracker(settingsOf(api.env()), capture({ taskName: 'named' }).options);
+    void tracker.onRunStart(await smokeConfig(), '/runs/x');
+    void tracker.onScalars(10, epoch(1));
+    for (let i = 0; i < 50 && api.calls.length < 8; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(api.calls.at(-1)?.endpoint).toBe('events.add_batch');
+    await tracker.onRunEnd('completed');
     expect([...api.state.tasks.values()][0]?.name).toBe('named');
   });
 });

@@ -18,12 +18,8 @@ export interface ClearMLTrackerOptions {
   readonly retryAttempts?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
-  /** Send scalars once this many are buffered (and at the end of the run). */
-  readonly batchSize?: number;
   /** How long `onRunEnd` waits for the backlog before giving up. */
   readonly endTimeoutMs?: number;
-  /** Oldest scalars are dropped beyond this many waiting (a long outage must not grow memory). */
-  readonly maxBufferedEvents?: number;
 }
 
 /** A `training_stats_scalar` event of `events.add_batch`. */
@@ -45,7 +41,7 @@ interface ParamsItem {
   type: string;
 }
 
-const DEFAULTS = { requestTimeoutMs: 10_000, retryAttempts: 5, retryBaseMs: 500, retryMaxMs: 8_000, batchSize: 100, endTimeoutMs: 30_000, maxBufferedEvents: 10_000 };
+const DEFAULTS = { requestTimeoutMs: 10_000, retryAttempts: 5, retryBaseMs: 500, retryMaxMs: 8_000, endTimeoutMs: 30_000 };
 
 function paramType(value: unknown): string {
   if (Array.isArray(value)) return 'list';
@@ -87,7 +83,6 @@ export class ClearMLTracker implements Tracker {
   private taskId: string | undefined;
   private runDir = '';
   private taskName = '';
-  droppedEvents = 0;
   /** The experiment's page, once the task exists. */
   link: string | undefined;
 
@@ -133,13 +128,13 @@ export class ClearMLTracker implements Tracker {
     return Promise.resolve();
   }
 
-  /** Buffers the record's scalars (sent in batches in the background) and returns at once. */
+  /** Queues the record's scalars as one `events.add_batch` (one per epoch or evaluation) and returns at once. */
   onScalars(step: number, record: MetricsRecord): Promise<void> {
     this.addScalars(step, scalarsOf(record));
     return Promise.resolve();
   }
 
-  /** Buffers scalars given as `metric/variant` tags. */
+  /** Queues scalars given as `metric/variant` tags. */
   addScalars(step: number, scalars: Readonly<Record<string, number>>): void {
     const timestamp = Date.now();
     for (const [key, value] of Object.entries(scalars)) {
@@ -147,12 +142,7 @@ export class ClearMLTracker implements Tracker {
       if (!Number.isFinite(value)) continue;
       this.buffer.push({ type: 'training_stats_scalar', ...metricOf(key), value, iter: Math.round(step), timestamp });
     }
-    const excess = this.buffer.length - this.opts.maxBufferedEvents;
-    if (excess > 0) {
-      this.buffer.splice(0, excess);
-      this.droppedEvents += excess;
-    }
-    if (this.buffer.length >= this.opts.batchSize) this.queueFlush();
+    this.queueFlush();
   }
 
   /** Queues the upload of an exported bundle (or .onnx model) as the task's output model; other files stay local. */
@@ -179,8 +169,7 @@ export class ClearMLTracker implements Tracker {
     } else if (this.queue.gaveUp !== undefined) {
       this.warnEnd(`the experiment is incomplete: ${this.queue.gaveUp}`);
     } else {
-      const dropped = this.droppedEvents > 0 ? ` (${this.droppedEvents} scalars dropped while the server was unreachable)` : '';
-      this.say(`task ${status}${dropped}: ${this.link ?? ''}`);
+      this.say(`task ${status}: ${this.link ?? ''}`);
     }
   }
 

@@ -3,6 +3,7 @@ import { startClearMLTestServer, type ClearMLTestServer, type RecordedCall } fro
 const DEFAULT_PORT = 18008;
 const SUMMARY_KEYS = ['name', 'type', 'task', 'project', 'uri', 'override_model_id'];
 const SHORT_ID = 8;
+const SHOWN_METRICS = 6;
 const ID_LENGTH = 32;
 const HTTP_OK = 200;
 const ENDPOINT_COLUMN = 26;
@@ -13,7 +14,8 @@ export function describeCall(call: RecordedCall, index: number): string {
   let detail: string;
   if (Array.isArray(body)) {
     const metrics = new Set(body.map((event) => `${String((event as Record<string, unknown>).metric)}/${String((event as Record<string, unknown>).variant)}`));
-    detail = `${body.length} scalar events (${[...metrics].join(', ')})`;
+    const names = [...metrics];
+    detail = `${body.length} scalar events (${names.slice(0, SHOWN_METRICS).join(', ')}${names.length > SHOWN_METRICS ? `, +${names.length - SHOWN_METRICS} more` : ''})`;
   } else {
     const fields = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     detail = SUMMARY_KEYS.filter((key) => typeof fields[key] === 'string')
