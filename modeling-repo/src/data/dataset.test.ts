@@ -67,6 +67,12 @@ describe('sources', () => {
     expect(perSource).toEqual([1, 1]);
   });
 
+  it('names a tar that cannot be read', async () => {
+    const broken = join(dir, 'broken.tar');
+    await writeFile(broken, 'this is not a tar archive, just some text that is long enough '.repeat(20));
+    await expect(listSource(broken, 0, new Set(['train_0']))).rejects.toThrow(/cannot read tar archive .*broken.tar/);
+  });
+
   it('explains a source that is not there', async () => {
     await expect(signSource(join(dir, 'nowhere'))).rejects.toThrow(/image source .*nowhere does not exist/);
   });
