@@ -77,7 +77,7 @@ interface SchemaShape {
 }
 
 /** Plain words for a schema node: `one of "cpu", "webgpu", "cuda"`, `a list of ...`. */
-export function describeSchema(schema: TSchema): string {
+function describeSchema(schema: TSchema): string {
   const shape = schema as SchemaShape;
   if (shape.const !== undefined) return JSON.stringify(shape.const);
   if (shape.anyOf !== undefined) {
@@ -94,9 +94,4 @@ export function describeSchema(schema: TSchema): string {
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
-}
-
-/** Convenience for tests and tools: is this tree a valid configuration? */
-export function isValidConfig(tree: unknown): boolean {
-  return Value.Check(ConfigSchema, tree);
 }

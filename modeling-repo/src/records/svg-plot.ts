@@ -35,7 +35,7 @@ const TICK_PRECISION = 12;
 /** A flat series is drawn in a band this fraction of its value wide on each side. */
 const FLAT_PADDING = 0.1;
 /** Colour-blind-safe palette (Okabe-Ito). */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'] as const;
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'] as const;
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -7,7 +7,7 @@ import { maskedCrc32c } from './crc32c.js';
 
 const LENGTH_BYTES = 8;
 const CRC_BYTES = 4;
-export const FRAME_OVERHEAD = LENGTH_BYTES + CRC_BYTES + CRC_BYTES;
+const FRAME_OVERHEAD = LENGTH_BYTES + CRC_BYTES + CRC_BYTES;
 
 /** One record framed for writing. */
 export function frameRecord(data: Uint8Array): Uint8Array {
