@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { buildTestApp, cleanTempDirs, tinyBundle } from '../helpers/app.js';
 import { multipart } from '../helpers/multipart.js';
@@ -21,12 +21,12 @@ afterAll(async () => {
   cleanTempDirs();
 });
 
-const json = (images: { name: string; data: string }[], query = ''): Promise<{ statusCode: number; json: () => unknown; headers: Record<string, unknown> }> =>
+const json = (images: { name: string; data: string }[], query = ''): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url: `/v1/predict${query}`, payload: { images } });
 const b64 = (i: number): { name: string; data: string } => ({ name: bundle.images[i]!.name, data: bundle.images[i]!.bytes.toString('base64') });
 
-function expectError(res: { statusCode: number; json: () => unknown }, status: number, code: string, message: RegExp | string, file?: string): void {
-  const body = res.json() as ErrorBody;
+function expectError(res: LightMyRequestResponse, status: number, code: string, message: RegExp | string, file?: string): void {
+  const body = res.json<ErrorBody>();
   expect(res.statusCode).toBe(status);
   expect(body.statusCode).toBe(status);
   expect(body.code).toBe(code);
@@ -41,7 +41,7 @@ describe('POST /v1/predict', () => {
     const uploads = [3, 0, 5].map((i) => ({ field: `f${i}`, name: bundle.images[i]!.name, bytes: bundle.images[i]!.bytes }));
     const res = await app.inject({ method: 'POST', url: '/v1/predict', ...(await multipart(uploads, { note: 'ignored field' })) });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as PredictBody;
+    const body = res.json<PredictBody>();
     expect(body.model).toEqual({ name: 'planet-tiny-test', version: '0.0.0-tiny' });
     expect(body.predictions.map((p) => p.name)).toEqual([bundle.images[3]!.name, bundle.images[0]!.name, bundle.images[5]!.name]);
     for (const [k, p] of body.predictions.entries()) {
@@ -56,15 +56,15 @@ describe('POST /v1/predict', () => {
   it('answers JSON base64 images the same way', async () => {
     const res = await json([b64(1), b64(2)]);
     expect(res.statusCode).toBe(200);
-    expect((res.json() as PredictBody).predictions.map((p) => p.name)).toEqual([bundle.images[1]!.name, bundle.images[2]!.name]);
+    expect((res.json<PredictBody>()).predictions.map((p) => p.name)).toEqual([bundle.images[1]!.name, bundle.images[2]!.name]);
   });
 
   it('applies a threshold query to every tag', async () => {
-    const all = (await json([b64(0)], '?threshold=0')).json() as PredictBody;
+    const all = (await json([b64(0)], '?threshold=0')).json<PredictBody>();
     expect(all.predictions[0]!.labels).toEqual(bundle.card.labels);
-    const none = (await json([b64(0)], '?threshold=1')).json() as PredictBody;
+    const none = (await json([b64(0)], '?threshold=1')).json<PredictBody>();
     expect(none.predictions[0]!.labels).toEqual([]);
-    const half = (await json([b64(0)], '?threshold=0.5')).json() as PredictBody;
+    const half = (await json([b64(0)], '?threshold=0.5')).json<PredictBody>();
     const p = half.predictions[0]!.probabilities;
     expect(half.predictions[0]!.labels).toEqual(bundle.card.labels.filter((l) => p[l]! >= 0.5));
   });
@@ -152,7 +152,7 @@ describe('POST /v1/preprocess', () => {
   it('returns the exact S x S x 3 model input the service makes of each image', async () => {
     const res = await app.inject({ method: 'POST', url: '/v1/preprocess', payload: { images: [b64(0), b64(4)] } });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { size: number; images: { name: string; width: number; height: number; data: string }[] };
+    const body = res.json<{ size: number; images: { name: string; width: number; height: number; data: string }[] }>();
     expect(body.size).toBe(16);
     expect(body.images.map((i) => [i.name, i.width, i.height])).toEqual([[bundle.images[0]!.name, 256, 256], [bundle.images[4]!.name, 50, 30]]);
     expect(Buffer.from(body.images[0]!.data, 'base64')).toHaveLength(16 * 16 * 3);
