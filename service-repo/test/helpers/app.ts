@@ -20,6 +20,7 @@ export function tempDir(prefix = 'planet-svc-test-'): string {
 /** Removes every temp folder made by this test file (call in afterAll). */
 export function cleanTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  bundles.clear();
 }
 
 /** A tiny bundle, written once per distinct options. */
@@ -48,7 +49,7 @@ let preloaded: Promise<void> | undefined;
  * many modules at once. Importing every autoloaded module first, one at a time, fills Jest's module
  * registry so autoload's imports are plain cache hits.
  */
-function preloadAutoloaded(): Promise<void> {
+export function preloadAutoloaded(): Promise<void> {
   preloaded ??= (async () => {
     const files = ['plugins', 'routes'].flatMap((dir) => readdirSync(join(SRC, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))

@@ -1,0 +1,16 @@
+/**
+ * Regenerates openapi.yaml from the route schemas (default configuration, no model needed):
+ * `npm run openapi`. A test fails when the committed file differs from the served /openapi.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildServer } from '../src/build.js';
+import { loadConfig } from '../src/lib/config.js';
+
+export const OPENAPI_FILE = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
+
+const app = await buildServer(loadConfig({ LOG_LEVEL: 'silent', MODEL_DIR: '/nonexistent' }), { autoLoadModel: false });
+await app.ready();
+writeFileSync(OPENAPI_FILE, app.swagger({ yaml: true }));
+await app.close();
+console.log(`wrote ${OPENAPI_FILE}`);
