@@ -35,6 +35,8 @@ export class BackgroundQueue {
     private readonly policy: RetryPolicy,
     private readonly retryable: IsRetryable,
     private readonly warn: (line: string) => void,
+    /** Told of every failed attempt (the caller may decide to stop waiting). */
+    private readonly onFailure: (job: Job) => void = () => undefined,
   ) {}
 
   /** Jobs queued or running. */
@@ -54,10 +56,16 @@ export class BackgroundQueue {
     });
   }
 
-  /** Resolves true when every queued job has finished, false if `timeoutMs` passed first. */
+  /**
+   * Resolves true when every queued job has finished, false if `timeoutMs` passed first. Its
+   * timer keeps the process alive (unlike the backoff timers): the caller is waiting on purpose.
+   */
   async drain(timeoutMs: number): Promise<boolean> {
-    const timer = sleep(timeoutMs, false, { ref: false });
-    return Promise.race([this.tail.then(() => true), timer]);
+    const cancel = new AbortController();
+    const timer = sleep(timeoutMs, false, { signal: cancel.signal }).catch(() => false);
+    const finished = await Promise.race([this.tail.then(() => true), timer]);
+    cancel.abort();
+    return finished;
   }
 
   /** Drops every job not yet started. */
@@ -77,6 +85,7 @@ export class BackgroundQueue {
         return;
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
+        this.onFailure(job);
         const again = this.retryable(error) && attempt < this.policy.attempts && !this.stopped;
         if (!again) {
           this.giveUp(job, attempt);

@@ -101,8 +101,9 @@ export class ClearMLApi {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.stopper.signal]) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (cause ?? String(error));
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = cause?.code ?? cause?.message ?? String(error);
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : detail;
       throw new ClearMLCallError(endpoint, `${url}: ${reason}`, true);
     }
   }

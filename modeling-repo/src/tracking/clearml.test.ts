@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadConfig, type Config } from '../config/index.js';
 import type { MetricsRecord } from '../records/index.js';
 import { ClearMLTracker, hyperparams, metricOf, type ClearMLTrackerOptions } from './clearml.js';
@@ -147,8 +149,34 @@ describe('a tracker that is down or slow never holds training up', () => {
     const slowest = await playRun(new ClearMLTracker(settingsOf(env), options), 'completed', await bundleDir());
     expect(slowest).toBeLessThan(50);
     expect(performance.now() - started).toBeLessThan(3000);
-    expect(warnings[0]).toMatch(new RegExp(`^ClearML: auth\\.login failed after 3 attempts: auth\\.login: http://127\\.0\\.0\\.1:${port}/auth\\.login: ECONNREFUSED; tracking stops here`));
-    expect(warnings.at(-1)).toMatch(/the experiment is incomplete: .*The run's local records in \/runs\/smoke-1 are complete\./);
+    expect(warnings).toEqual([
+      `ClearML: http://127.0.0.1:${port} was never reachable (auth.login: http://127.0.0.1:${port}/auth.login: ECONNREFUSED); nothing was recorded there. The run's local records in /runs/smoke-1 are complete.`,
+    ]);
+  });
+
+  it('down with long backoff: the end does not wait for a server that never answered', async () => {
+    const env = { CLEARML_API_HOST: 'http://127.0.0.1:9', CLEARML_API_ACCESS_KEY: 'k', CLEARML_API_SECRET_KEY: 's' };
+    const { warnings, options } = capture({ retryBaseMs: 5000, endTimeoutMs: 20000 });
+    const started = performance.now();
+    await playRun(new ClearMLTracker(settingsOf(env), options), 'completed');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(warnings.at(-1)).toMatch(/^ClearML: http:\/\/127\.0\.0\.1:9 was never reachable \(.*\); nothing was recorded there\. The run's local records/);
+  });
+
+  it('down: the process lives on after onRunEnd (no silent exit while retries wait)', async () => {
+    const script = join(await mkdtemp(join(tmpdir(), 'clearml-exit-')), 'run.mts');
+    const module = join(PACKAGE_ROOT, 'src', 'tracking', 'clearml.ts');
+    await writeFile(script, [
+      `import { ClearMLTracker } from ${JSON.stringify(module)};`,
+      "const settings = { apiHost: 'http://127.0.0.1:9', webHost: 'http://127.0.0.1:9', filesHost: 'http://127.0.0.1:9', accessKey: 'k', secretKey: 's', source: 'test' };",
+      "const tracker = new ClearMLTracker(settings, { project: 'p', log: () => {}, warn: () => {}, retryBaseMs: 300 });",
+      "await tracker.onRunStart({} as never, '/tmp/run');",
+      'await new Promise((resolve) => setTimeout(resolve, 100));',
+      "await tracker.onRunEnd('completed');",
+      "console.log('after the end');",
+    ].join('\n'));
+    const { stdout } = await promisify(execFile)(join(PACKAGE_ROOT, 'node_modules', '.bin', 'tsx'), [script], { timeout: 20000 });
+    expect(stdout).toContain('after the end');
   });
 
   it('slow: hooks return at once, and the end waits only up to its limit', async () => {
@@ -162,6 +190,37 @@ describe('a tracker that is down or slow never holds training up', () => {
     expect(elapsed).toBeLessThan(1500);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^ClearML: gave up after 0\.6 s waiting for http:\/\/127\.0\.0\.1:\d+: \d+ call\(s\) not sent/);
+  });
+
+  it('a failure at start that later recovers does not cut the end short', async () => {
+    const api = await server();
+    const { port } = new URL(api.apiUrl);
+    let requests = 0;
+    const flaky = createServer((request, response) => {
+      // The first request fails (503), later ones are passed on to the test server.
+      requests += 1;
+      if (requests === 1) {
+        response.writeHead(503).end('{}');
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        void fetch(`http://127.0.0.1:${port}${request.url ?? ''}`, { method: 'POST', headers: request.headers as Record<string, string>, body: Buffer.concat(chunks) })
+          .then(async (answer) => { response.writeHead(answer.status, { 'content-type': 'application/json' }).end(Buffer.from(await answer.arrayBuffer())); });
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const env = { ...api.env(), CLEARML_API_HOST: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}` };
+    const { warnings, options } = capture({ retryBaseMs: 20 });
+    const tracker = new ClearMLTracker(settingsOf(env), options);
+    void tracker.onRunStart(await smokeConfig(), '/runs/flaky');
+    for (let i = 0; i < 100 && api.calls.length < 7; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await tracker.onRunEnd('completed');
+    await new Promise<void>((resolve) => flaky.close(() => { resolve(); }));
+    expect(warnings).toEqual([]);
+    expect(requests).toBeGreaterThan(8);
+    expect(api.calls.at(-1)).toMatchObject({ endpoint: 'tasks.completed', status: 200 });
   });
 
   it('slow but within the limit: everything arrives', async () => {

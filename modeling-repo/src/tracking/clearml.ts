@@ -85,15 +85,22 @@ export class ClearMLTracker implements Tracker {
   private taskName = '';
   /** The experiment's page, once the task exists. */
   link: string | undefined;
+  /** Resolves when a call fails before the task exists: the server may be unreachable. */
+  private readonly startFailed: Promise<void>;
+  private markStartFailed: () => void = () => undefined;
 
   constructor(private readonly settings: ClearMLSettings, options: ClearMLTrackerOptions) {
     this.opts = { ...DEFAULTS, ...options };
     this.api = new ClearMLApi(settings, this.opts.requestTimeoutMs);
     const warn = this.opts.warn ?? ((line: string) => { console.warn(line); });
+    this.startFailed = new Promise((resolve) => { this.markStartFailed = resolve; });
     this.queue = new BackgroundQueue(
       { attempts: this.opts.retryAttempts, baseMs: this.opts.retryBaseMs, maxMs: this.opts.retryMaxMs },
       (error) => !(error instanceof ClearMLCallError) || error.retryable,
       (line) => { warn(`ClearML: ${line}`); },
+      () => {
+        if (this.taskId === undefined) this.markStartFailed();
+      },
     );
   }
 
@@ -159,18 +166,31 @@ export class ClearMLTracker implements Tracker {
       const message = error === undefined ? {} : { status_message: error.message };
       await this.api.call(`tasks.${status}`, { task: this.requireTask(), status_reason: reason, ...message, force: true });
     });
-    const finished = await this.queue.drain(this.opts.endTimeoutMs);
-    if (!finished) {
-      const left = this.queue.pending;
-      this.queue.stop('run ended');
-      this.api.abort();
-      this.queue.dropped += left;
+    // A server that failed before the task existed is not waited for: nothing of this run is there.
+    const waits: Promise<boolean | 'unreachable'>[] = [this.queue.drain(this.opts.endTimeoutMs)];
+    if (this.taskId === undefined) waits.push(this.startFailed.then(() => 'unreachable' as const));
+    const outcome = await Promise.race(waits);
+    const finished = outcome === true;
+    if (outcome === 'unreachable' && this.queue.gaveUp === undefined && this.taskId === undefined) {
+      this.abandon();
+      this.warnEnd(`${this.settings.apiHost} was never reachable (${this.queue.lastError ?? ''}); nothing was recorded there`);
+    } else if (!finished) {
+      const left = this.abandon();
       this.warnEnd(`gave up after ${this.opts.endTimeoutMs / 1000} s waiting for ${this.settings.apiHost}: ${left} call(s) not sent (last error: ${this.queue.lastError ?? 'none, the server is slow'})`);
     } else if (this.queue.gaveUp !== undefined) {
       this.warnEnd(`the experiment is incomplete: ${this.queue.gaveUp}`);
     } else {
       this.say(`task ${status}: ${this.link ?? ''}`);
     }
+  }
+
+  /** Drops the backlog and cancels requests in flight; returns how many calls were left. */
+  private abandon(): number {
+    const left = this.queue.pending;
+    this.queue.stop('run ended');
+    this.api.abort();
+    this.queue.dropped += left;
+    return left;
   }
 
   private warnEnd(problem: string): void {
