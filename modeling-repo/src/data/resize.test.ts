@@ -13,9 +13,12 @@ function reference(rgb: Uint8Array, w: number, h: number, s: number): Uint8Array
   for (let o = 0; o < s * s; o++) {
     const [oy, ox] = [Math.floor(o / s), o % s];
     const sums = [0, 0, 0];
-    for (let p = 0; p < w * h; p++) {
-      const weight = overlap(ox, p % w, w, s) * overlap(oy, Math.floor(p / w), h, s);
-      for (let c = 0; c < 3; c++) sums[c]! += weight * rgb[p * 3 + c]!;
+    for (let sy = 0; sy < h; sy++) {
+      const wy = overlap(oy, sy, h, s);
+      for (let sx = 0; wy > 0 && sx < w; sx++) {
+        const weight = overlap(ox, sx, w, s) * wy;
+        sums.forEach((sum, c) => { sums[c] = sum + weight * rgb[(sy * w + sx) * 3 + c]!; });
+      }
     }
     for (let c = 0; c < 3; c++) out[o * 3 + c] = Math.floor(sums[c]! / (w * h) + 0.5);
   }
