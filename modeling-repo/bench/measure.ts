@@ -10,6 +10,7 @@ import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import { buildTrainingGraph } from '../src/train/training-graph.js';
+import { installFastConvGrad } from './formulations/install.js';
 
 export interface MeasureRequest {
   readonly mode: 'infer' | 'train';
@@ -19,6 +20,10 @@ export interface MeasureRequest {
   readonly threads: number;
   readonly steps: number;
   readonly profile: boolean;
+  /** Conv gradient formulation: the registry's, or the candidate in formulations/. */
+  readonly convGrad: 'registry' | 'fast';
+  /** Let idle intra-op threads spin (ONNX Runtime's default); off helps on a busy machine. */
+  readonly spin: boolean;
 }
 
 export interface Measurement {
@@ -45,6 +50,7 @@ function sessionOptions(request: MeasureRequest): ort.InferenceSession.SessionOp
     executionMode: 'sequential',
     enableProfiling: request.profile,
     profileFilePrefix: join(tmpdir(), `bench-${request.mode}-${request.size}`),
+    extra: { session: { intra_op: { allow_spinning: request.spin ? '1' : '0' } } },
   };
 }
 
@@ -83,6 +89,9 @@ function finishProfile(session: ort.InferenceSession, request: MeasureRequest): 
 }
 
 export async function measure(request: MeasureRequest): Promise<Measurement> {
+  if (request.convGrad === 'fast') {
+    installFastConvGrad();
+  }
   const started = performance.now();
   const backbone = backboneGraph(readFileSync(request.model), 'onnx', request.size, request.model);
   const classifier = buildClassifier(backbone, { inputSize: request.size, trainSize: request.size, classes: CLASSES, seed: 1, batch: request.batch });

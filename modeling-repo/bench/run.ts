@@ -22,6 +22,8 @@ interface Args {
   readonly steps: number;
   readonly threads: number;
   readonly profile: boolean;
+  readonly convGrads: ('registry' | 'fast')[];
+  readonly spin: boolean;
   readonly child?: string;
 }
 
@@ -33,6 +35,8 @@ function parseArgs(argv: readonly string[]): Args {
     steps: Number(get('steps') ?? 3),
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
+    spin: !argv.includes('--no-spin'),
+    convGrads: (get('conv-grad') ?? 'registry').split(',').map((v) => (v === 'fast' ? 'fast' : 'registry')),
     child: get('child'),
   };
 }
@@ -60,14 +64,17 @@ function pad(text: string, width: number): string {
   return text.padStart(width);
 }
 
-function printTable(rows: { size: number; infer: Measurement; train: Measurement }[], args: Args): void {
-  const header = ['input', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
+interface Row { size: number; convGrad: string; infer: Measurement; train: Measurement }
+
+function printTable(rows: Row[], args: Args): void {
+  const header = ['input', 'conv grad', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
   const widths = header.map((h) => Math.max(h.length, 8));
   console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, CPU, ${args.threads} intra-op threads`);
   console.log(header.map((h, i) => pad(h, widths[i] ?? 0)).join('  '));
-  for (const { size, infer, train } of rows) {
+  for (const { size, convGrad, infer, train } of rows) {
     const cells = [
       `${size} px`,
+      convGrad,
       infer.imagesPerSecond.toFixed(1),
       train.imagesPerSecond.toFixed(1),
       (infer.imagesPerSecond / train.imagesPerSecond).toFixed(2),
@@ -92,14 +99,18 @@ async function main(): Promise<void> {
     console.log(`bench: ${model} is absent, nothing to measure. Set BACKBONES_DIR to the folder holding ${ONNX_FILE}.`);
     return;
   }
-  const rows = [];
+  const rows: Row[] = [];
   for (const size of args.sizes) {
-    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps };
-    const infer = inChild({ ...base, mode: 'infer', profile: false });
-    console.error(`  ${size} px inference: ${infer.imagesPerSecond.toFixed(1)} img/s`);
-    const train = inChild({ ...base, mode: 'train', profile: args.profile });
-    console.error(`  ${size} px training step: ${train.imagesPerSecond.toFixed(1)} img/s${train.profileFile === undefined ? '' : `, profile ${train.profileFile}`}`);
-    rows.push({ size, infer, train });
+    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, spin: args.spin };
+    // Inference is measured next to each training variant, so every ratio compares runs made
+    // under the same machine load.
+    for (const convGrad of args.convGrads) {
+      const infer = inChild({ ...base, mode: 'infer', profile: false, convGrad });
+      console.error(`  ${size} px inference: ${infer.imagesPerSecond.toFixed(1)} img/s`);
+      const train = inChild({ ...base, mode: 'train', profile: args.profile, convGrad });
+      console.error(`  ${size} px training step (${convGrad} conv gradient): ${train.imagesPerSecond.toFixed(1)} img/s${train.profileFile === undefined ? '' : `, profile ${train.profileFile}`}`);
+      rows.push({ size, convGrad, infer, train });
+    }
   }
   printTable(rows, args);
 }
