@@ -79,7 +79,8 @@ export class HttpRemote implements Remote {
         lastError = error;
       }
     }
-    const reason = lastError instanceof Error ? lastError.message : String(lastError);
+    const cause = (lastError as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+    const reason = cause?.code ?? cause?.message ?? (lastError instanceof Error ? lastError.message : String(lastError));
     throw new RemoteError(`${method} ${target}: failed after ${ATTEMPTS} attempts: ${reason}`, { cause: lastError });
   }
 }
