@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const browserGlobals = Object.fromEntries(
   ['window', 'document', 'fetch', 'FormData', 'File', 'Blob', 'URL', 'console', 'performance', 'createImageBitmap',
     'HTMLElement', 'HTMLInputElement', 'Event', 'DragEvent', 'Uint8Array', 'Float32Array', 'Promise', 'Math', 'Number',
-    'Object', 'Array', 'JSON', 'Error', 'String', 'Map', 'crossOriginIsolated', 'navigator']
+    'Object', 'Array', 'JSON', 'Error', 'String', 'Map', 'crossOriginIsolated', 'navigator', 'globalThis', 'atob']
     .map((name) => [name, 'readonly']),
 );
 

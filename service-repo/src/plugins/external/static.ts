@@ -16,12 +16,19 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../../public', import.meta.url));
 const ORT_DIR = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
 const MAX_AGE_S = 3600;
 
+const JS_TYPE = 'text/javascript; charset=utf-8';
+
 function setMime(res: { setHeader: (name: string, value: string) => unknown }, path: string): void {
-  if (path.endsWith('.mjs') || path.endsWith('.js')) res.setHeader('content-type', 'text/javascript; charset=utf-8');
   if (path.endsWith('.wasm')) res.setHeader('content-type', 'application/wasm');
 }
 
 export default fp(async (fastify: FastifyInstance) => {
+  // The static server's MIME table says application/javascript; the HTML standard's type for
+  // scripts and ES modules is text/javascript.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (String(reply.getHeader('content-type')).startsWith('application/javascript')) void reply.header('content-type', JS_TYPE);
+    return payload;
+  });
   await fastify.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/',
