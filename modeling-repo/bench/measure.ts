@@ -9,7 +9,8 @@ import ort from 'onnxruntime-node';
 import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone/index.js';
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
-import { buildTrainingGraph } from '../src/train/training-graph.js';
+import type { Graph } from '../src/graph/index.js';
+import { buildTrainingGraph, LOSS } from '../src/train/training-graph.js';
 import { installFastConvGrad } from './formulations/install.js';
 
 export interface MeasureRequest {
@@ -39,7 +40,7 @@ export interface Measurement {
 }
 
 const CLASSES = 17;
-const WARMUP = 1;
+const WARMUP = 2;
 
 function sessionOptions(request: MeasureRequest): ort.InferenceSession.SessionOptions {
   return {
@@ -88,6 +89,15 @@ function finishProfile(session: ort.InferenceSession, request: MeasureRequest): 
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
+/**
+ * Names every node after its phase (forward up to the loss, then backward and optimizer), so a
+ * profile can be split by phase: profile-summary.ts groups by the prefix.
+ */
+function phaseNamed(graph: Graph): Graph {
+  const lossAt = graph.nodes.findIndex((n) => n.outputs.includes(LOSS));
+  return { ...graph, nodes: graph.nodes.map((n, i) => ({ ...n, name: `${i <= lossAt ? 'fwd' : 'bwd'}${i}` })) };
+}
+
 export async function measure(request: MeasureRequest): Promise<Measurement> {
   if (request.convGrad === 'fast') {
     installFastConvGrad();
@@ -111,7 +121,7 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
     batch: request.batch, trainable,
     optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 }, lrMultipliers: { backbone: 0.1, head: 1 },
   });
-  const bytes = toOnnxBytes(graph);
+  const bytes = toOnnxBytes(request.profile ? phaseNamed(graph) : graph);
   const buildMs = performance.now() - started;
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(bytes, sessionOptions(request));

@@ -27,7 +27,9 @@ if (last === undefined) {
 const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.ts >= last.ts && e.ts <= last.ts + last.dur);
 const byOp = new Map<string, { ms: number; count: number }>();
 for (const n of nodes) {
-  const op = n.args.op_name ?? '?';
+  // Nodes named by phase (bench --profile names them fwdN / bwdN) are grouped per phase too.
+  const phase = /^(fwd|bwd)\d/.exec(n.name)?.[1];
+  const op = `${phase === undefined ? '' : `${phase} `}${n.args.op_name ?? '?'}`;
   const entry = byOp.get(op) ?? { ms: 0, count: 0 };
   entry.ms += n.dur / 1000;
   entry.count += 1;
