@@ -11,7 +11,7 @@ import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import type { Graph } from '../src/graph/index.js';
 import { buildTrainingGraph, LOSS } from '../src/train/training-graph.js';
-import { installFastConvGrad } from './formulations/install.js';
+import { installPlainConvGrad } from './formulations/install.js';
 
 export interface MeasureRequest {
   readonly mode: 'infer' | 'train';
@@ -21,8 +21,8 @@ export interface MeasureRequest {
   readonly threads: number;
   readonly steps: number;
   readonly profile: boolean;
-  /** Conv gradient formulation: the registry's, or the candidate in formulations/. */
-  readonly convGrad: 'registry' | 'fast';
+  /** Conv gradient formulation: the registry's (fast) or the plain one of conv-grad.ts. */
+  readonly convGrad: 'fast' | 'plain';
   /** Let idle intra-op threads spin (ONNX Runtime's default); off helps on a busy machine. */
   readonly spin: boolean;
 }
@@ -99,8 +99,8 @@ function phaseNamed(graph: Graph): Graph {
 }
 
 export async function measure(request: MeasureRequest): Promise<Measurement> {
-  if (request.convGrad === 'fast') {
-    installFastConvGrad();
+  if (request.convGrad === 'plain') {
+    installPlainConvGrad();
   }
   const started = performance.now();
   const backbone = backboneGraph(readFileSync(request.model), 'onnx', request.size, request.model);

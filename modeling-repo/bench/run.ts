@@ -22,7 +22,7 @@ interface Args {
   readonly steps: number;
   readonly threads: number;
   readonly profile: boolean;
-  readonly convGrads: ('registry' | 'fast')[];
+  readonly convGrads: ('fast' | 'plain')[];
   readonly spin: boolean;
   readonly child?: string;
 }
@@ -36,7 +36,7 @@ function parseArgs(argv: readonly string[]): Args {
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
     spin: !argv.includes('--no-spin'),
-    convGrads: (get('conv-grad') ?? 'registry').split(',').map((v) => (v === 'fast' ? 'fast' : 'registry')),
+    convGrads: (get('conv-grad') ?? 'fast').split(',').map((v) => (v === 'plain' ? 'plain' : 'fast')),
     child: get('child'),
   };
 }

@@ -1,15 +1,14 @@
 /**
- * Swaps the registry's Conv gradient for the candidate formulation, in this process only (the
- * benchmark's child). Library code never calls this.
+ * Swaps the registry's Conv gradient for the plain formulation of conv-grad.ts (ConvTranspose,
+ * tap sums), in this process only (the benchmark's child), to measure what the faster forms gain.
+ * Library code never calls this.
  */
 import { registry, type OpRule } from '../../src/graph/index.js';
-import { fastConvGrad } from './conv-grad-fast.js';
+import { convGrad } from '../../src/graph/ops/conv-grad.js';
 
-export function installFastConvGrad(): void {
+export function installPlainConvGrad(): void {
   const rules = registry as Map<string, OpRule>;
   const conv = rules.get('Conv');
-  if (conv?.grad === null || conv === undefined) {
-    throw new Error('the registry has no Conv gradient to replace');
-  }
-  rules.set('Conv', { ...conv, grad: fastConvGrad(conv.grad) });
+  if (conv === undefined) throw new Error('the registry has no Conv rule');
+  rules.set('Conv', { ...conv, grad: convGrad });
 }

@@ -3,6 +3,7 @@ import { convGeometry, convLoops, convOutSpatial } from '../kernels/conv.js';
 import { need, showShape } from '../shape.js';
 import { makeTensor, refDType, toFloat64 } from '../tensor.js';
 import { convGrad } from './conv-grad.js';
+import { fastConvGrad } from './conv-grad-fast.js';
 import type { OpRule } from './op-rule.js';
 
 /** 2-d Conv, any group (depthwise included), strides, pads, dilations; bias optional. */
@@ -45,5 +46,5 @@ export const conv: OpRule = {
     }
     return [makeTensor(refDType(x.dtype), [n, cout, oh, ow], out)];
   },
-  grad: convGrad,
+  grad: fastConvGrad(convGrad),
 };
