@@ -7,6 +7,7 @@
  *   PLANET_SVC_IMAGE  test this image instead of building one (MODEL_DIR must then name its bundle)
  *   MODEL_DIR         a real bundle (model.onnx, model.json, golden.json); default: the tiny test bundle
  *   REQUIRE_DOCKER    true: fail, instead of skipping, when no engine answers (CI sets it)
+ *   TESTCONTAINERS_RYUK_DISABLED  defaults to true here (see below)
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
@@ -21,6 +22,10 @@ export const CONTEXT_BUNDLE = '.cache/integration-bundle';
 export const SERVICE_PORT = 8080;
 const BUNDLE_FILES = ['model.onnx', 'model.json', 'golden.json'];
 const STARTUP_TIMEOUT_MS = 180_000;
+
+// Ryuk, the reaper container, must be pulled from a registry, which machines without one cannot do;
+// these tests stop their container themselves. Set TESTCONTAINERS_RYUK_DISABLED=false to use it.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 
 export interface Golden {
   readonly name: string;
