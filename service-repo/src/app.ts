@@ -35,7 +35,9 @@ function setHandlers(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     const described = describeError(error, fastify.config, request.headers['content-type']);
     const log = { err: error, method: request.method, url: request.url, statusCode: described.statusCode };
-    if (described.statusCode >= INTERNAL) request.log.error(log, 'request failed');
+    // 503 (busy, loading, shutting down) is the service protecting itself, not a fault.
+    if (described.statusCode === HTTP.serviceUnavailable) request.log.warn(log, described.message);
+    else if (described.statusCode >= INTERNAL) request.log.error(log, 'request failed');
     else request.log.info(log, described.message);
     if (described.retryAfter !== undefined) void reply.header('retry-after', String(described.retryAfter));
     const body: ErrorBody = {

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: throughput and latency on loopback, bounded in time (BENCH_SECONDS per phase,
+ * default 6). Prints, in one run:
+ *   1. the in-process ceiling: decode + resize + inference, no HTTP, images/s per batch size (best one
+ *      is the ceiling) and the single-image time;
+ *   2. the service (src/server.ts in a child process) with 1, 8 and 64 concurrent clients (autocannon),
+ *      each request one chip: images/s, p50 and p99 latency;
+ *   3. the service's peak RSS during the 64-client run.
+ * Uses the bundle in MODEL_DIR when set, otherwise a tiny generated one (and says which).
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readBundle, type Bundle } from '../src/lib/bundle.js';
+import { OnnxModel } from '../src/lib/onnx-model.js';
+import { prepareImage } from '../src/lib/preprocess.js';
+import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? '6');
+const BATCHES = [1, 8, 16, 32, 64];
+const CLIENTS = [1, 8, 64];
+const MB = 1024 * 1024;
+
+interface Ceiling { batch: number; imagesPerSecond: number; msPerImage: number }
+
+/** The largest golden sample: a full-size chip when the bundle has one. */
+function benchChip(bundle: Bundle): { name: string; bytes: Buffer } {
+  const sample = [...bundle.golden].sort((a, b) => b.jpeg.length - a.jpeg.length)[0]!;
+  return { name: sample.name, bytes: Buffer.from(sample.jpeg, 'base64') };
+}
+
+async function ceilingFor(model: OnnxModel, chip: Buffer, batch: number): Promise<Ceiling> {
+  const limits = { maxPixels: 4096 * 4096 };
+  let images = 0;
+  const started = performance.now();
+  while (performance.now() - started < (SECONDS * 1000) / 3) {
+    const prepared = await Promise.all(Array.from({ length: batch }, () => prepareImage(chip, 'chip', model.card, limits)));
+    await model.run(prepared.map((p) => p.input));
+    images += batch;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { batch, imagesPerSecond: images / seconds, msPerImage: (seconds * 1000) / images };
+}
+
+async function inProcess(bundle: Bundle, chip: Buffer): Promise<{ results: Ceiling[]; singleMs: number }> {
+  const model = await OnnxModel.load(bundle, { threads: 0 });
+  await model.run([new Uint8Array(model.imageBytes)]);
+  const results: Ceiling[] = [];
+  for (const batch of BATCHES) results.push(await ceilingFor(model, chip, batch));
+  // Single image, one at a time: the latency floor a lone client can expect (median of 200).
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    const p = await prepareImage(chip, 'chip', model.card, { maxPixels: 4096 * 4096 });
+    await model.run([p.input]);
+    times.push(performance.now() - t);
+  }
+  await model.release();
+  times.sort((a, b) => a - b);
+  return { results, singleMs: times[Math.floor(times.length / 2)]! };
+}
+
+/** A free loopback port (the service logs at warn level, so it does not print its address). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startService(modelDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, FASTIFY_AUTOLOAD_TYPESCRIPT: '1', MODEL_DIR: modelDir, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', MAX_EVENT_LOOP_DELAY_MS: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const state = { exited: false };
+  child.on('exit', () => { state.exited = true; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (state.exited) break;
+    const status = await fetch(`${url}/health/ready`).then((r) => r.status, () => 0);
+    if (status === 200) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('service did not become ready');
+}
+
+/** Resident set size of a process (Linux /proc), in bytes. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? '0') * 1024;
+}
+
+async function load(url: string, chip: { name: string; bytes: Buffer }, connections: number, pid: number): Promise<{ rps: number; p50: number; p99: number; errors: number; peakRss: number }> {
+  const form = new FormData();
+  form.append('images', new Blob([chip.bytes], { type: 'image/jpeg' }), chip.name);
+  const request = new Request('http://x/', { method: 'POST', body: form });
+  const body = Buffer.from(await request.arrayBuffer());
+  let peakRss = rssOf(pid);
+  const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(pid)); }, 50);
+  const result = await autocannon({
+    url: `${url}/v1/predict`, method: 'POST', body, connections, duration: SECONDS,
+    headers: { 'content-type': request.headers.get('content-type')! },
+  });
+  clearInterval(sampler);
+  const errors = result.errors + result.non2xx;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, peakRss };
+}
+
+async function main(): Promise<void> {
+  let dir = process.env.MODEL_DIR === undefined ? undefined : resolve(process.env.MODEL_DIR);
+  let temp: string | undefined;
+  if (dir === undefined) {
+    temp = await mkdtemp(join(tmpdir(), 'planet-bench-'));
+    dir = (await writeTinyBundle(join(temp, 'bundle'), { size: 64, resize: [{ to: 32, kernel: 'area' }, { to: 64, kernel: 'area' }] })).dir;
+  }
+  const bundle = await readBundle(dir);
+  const chip = benchChip(bundle);
+  console.log(`bundle: ${bundle.card.name} ${bundle.card.version} (S=${bundle.card.input.size}) from ${temp === undefined ? dir : 'a tiny generated bundle (set MODEL_DIR for a real one)'}`);
+  console.log(`chip: ${chip.name} (${chip.bytes.length} bytes); ${SECONDS} s per phase`);
+
+  const { results, singleMs } = await inProcess(bundle, chip.bytes);
+  const best = results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
+  console.log('\nin-process (decode + resize + inference, no HTTP)');
+  for (const r of results) console.log(`  batch ${String(r.batch).padStart(3)}: ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s`);
+  console.log(`  ceiling: ${best.imagesPerSecond.toFixed(0)} images/s at batch ${best.batch}; single image ${singleMs.toFixed(2)} ms (median)`);
+
+  const { child, url } = await startService(dir);
+  console.log(`\nservice on ${url} (pid ${child.pid}), one chip per request, multipart`);
+  let single = 0;
+  let last = 0;
+  for (const clients of CLIENTS) {
+    const r = await load(url, chip, clients, child.pid!);
+    if (clients === 1) single = r.p50;
+    last = r.rps;
+    const rss = clients === 64 ? `, peak RSS ${(r.peakRss / MB).toFixed(0)} MB` : '';
+    console.log(`  ${String(clients).padStart(2)} clients: ${r.rps.toFixed(0).padStart(6)} images/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${rss}`);
+  }
+  console.log(`\n64-client throughput / in-process ceiling: ${((100 * last) / best.imagesPerSecond).toFixed(0)}% (aim >= 85%)`);
+  console.log(`1-client p50 - in-process single image: ${(single - singleMs).toFixed(2)} ms (aim <= 3 ms; autocannon reports whole milliseconds)`);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.on('exit', r));
+  if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+}
+
+await main();
