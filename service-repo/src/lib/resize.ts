@@ -21,6 +21,24 @@ function roundHalfUp(value: number): number {
   return Math.floor(value + HALF);
 }
 
+/** Adds the fx-pixel runs of one input row into the per-output-column channel sums. */
+function addRow(src: Uint8Array, start: number, fx: number, sums: Uint32Array): void {
+  let p = start;
+  for (let s = 0; s < sums.length; s += RGB_CHANNELS) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let k = 0; k < fx; k++, p += RGB_CHANNELS) {
+      r += src[p] ?? 0;
+      g += src[p + 1] ?? 0;
+      b += src[p + 2] ?? 0;
+    }
+    sums[s] = (sums[s] ?? 0) + r;
+    sums[s + 1] = (sums[s + 1] ?? 0) + g;
+    sums[s + 2] = (sums[s + 2] ?? 0) + b;
+  }
+}
+
 /** Integer factors: mean of each fx x fy block, summed in integers so there is no float error. */
 function blockMean(image: RgbImage, width: number, height: number): RgbImage {
   const fx = image.width / width;
@@ -28,16 +46,9 @@ function blockMean(image: RgbImage, width: number, height: number): RgbImage {
   const count = fx * fy;
   const out = new Uint8Array(width * height * RGB_CHANNELS);
   const sums = new Uint32Array(width * RGB_CHANNELS);
-  const src = image.data;
   for (let oy = 0; oy < height; oy++) {
     sums.fill(0);
-    for (let y = oy * fy; y < (oy + 1) * fy; y++) {
-      const row = y * image.width * RGB_CHANNELS;
-      for (let x = 0; x < image.width * RGB_CHANNELS; x++) {
-        const k = Math.floor(x / (fx * RGB_CHANNELS)) * RGB_CHANNELS + (x % RGB_CHANNELS);
-        sums[k] = (sums[k] ?? 0) + (src[row + x] ?? 0);
-      }
-    }
+    for (let y = oy * fy; y < (oy + 1) * fy; y++) addRow(image.data, y * image.width * RGB_CHANNELS, fx, sums);
     const base = oy * width * RGB_CHANNELS;
     for (let i = 0; i < sums.length; i++) out[base + i] = roundHalfUp((sums[i] ?? 0) / count);
   }
