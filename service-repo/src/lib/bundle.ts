@@ -104,11 +104,11 @@ export function validateCard(dir: string, value: unknown): ModelCard {
 
 /** Reads the three files and checks everything that can be checked without loading the graph. */
 export async function readBundle(dir: string): Promise<Bundle> {
-  const [onnx, cardBytes, goldenBytes] = await Promise.all([
-    readBundleFile(dir, BUNDLE_FILES.onnx),
-    readBundleFile(dir, BUNDLE_FILES.card),
-    readBundleFile(dir, BUNDLE_FILES.golden),
-  ]);
+  const files = await Promise.allSettled([BUNDLE_FILES.onnx, BUNDLE_FILES.card, BUNDLE_FILES.golden].map((f) => readBundleFile(dir, f)));
+  // Every unreadable file at once, in a fixed order.
+  const unreadable = files.flatMap((r) => (r.status === 'rejected' ? (r.reason as BundleError).problems : []));
+  if (unreadable.length > 0) throw new BundleError(dir, unreadable);
+  const [onnx, cardBytes, goldenBytes] = files.map((r) => (r as PromiseFulfilledResult<Buffer>).value) as [Buffer, Buffer, Buffer];
   const card = validateCard(dir, parseJson(dir, BUNDLE_FILES.card, cardBytes));
   const goldenValue = parseJson(dir, BUNDLE_FILES.golden, goldenBytes);
   const problems = schemaProblems(BUNDLE_FILES.golden, GoldenSchema, goldenValue);

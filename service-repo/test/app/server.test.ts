@@ -67,6 +67,6 @@ describe('src/server.ts', () => {
   it('exits 1 when the bundle is refused, saying why', async () => {
     const server = start({ MODEL_DIR: '/nonexistent/bundle' });
     expect(await server.exited).toBe(1);
-    expect(server.lines.join('\n')).toMatch(/model bundle \/nonexistent\/bundle is refused:.*model\.onnx is missing/s);
+    expect(server.lines.join('\n')).toMatch(/model bundle \/nonexistent\/bundle is refused:.*model\.onnx is missing.*model\.json is missing.*golden\.json is missing/s);
   });
 });
