@@ -19,6 +19,7 @@ export default fp(async (fastify: FastifyInstance) => {
     onBatch: (info) => { fastify.metrics.observeBatch(info); },
   });
   fastify.decorate('batcher', queue);
-  // Let queued images finish before the model is released.
-  fastify.addHook('preClose', async () => { await queue.close(); });
+  // onClose runs after the HTTP server has answered every request in flight (whose images may still
+  // be decoding, so the queue must accept them until then), and before the model is released.
+  fastify.addHook('onClose', async () => { await queue.close(); });
 }, { name: 'batcher', dependencies: ['model-registry'] });

@@ -1,0 +1,29 @@
+/**
+ * Graceful shutdown. Before the HTTP server closes (preClose), wait for every request in flight to be
+ * answered: their images may still be decoding and must reach the batcher, which only closes after
+ * (onClose). Answers sent meanwhile carry `Connection: close`, so keep-alive clients let go and the
+ * server can finish. New requests get 503 from Fastify (return503OnClosing).
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+const POLL_MS = 10;
+
+export default fp(async (fastify: FastifyInstance) => {
+  // A set, not a counter: a request can end by response or by abort, and must be counted out once
+  // (request objects, not ids: clients may send the same x-request-id twice).
+  const inFlight = new Set<FastifyRequest>();
+  let closing = false;
+  fastify.addHook('onRequest', async (request) => { inFlight.add(request); });
+  fastify.addHook('onResponse', async (request) => { inFlight.delete(request); });
+  fastify.addHook('onRequestAbort', async (request) => { inFlight.delete(request); });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+  fastify.addHook('preClose', async () => {
+    closing = true;
+    // Bounded by SHUTDOWN_TIMEOUT_MS in the entry point (close-with-grace forces the exit).
+    while (inFlight.size > 0) await new Promise((r) => setTimeout(r, POLL_MS));
+  });
+}, { name: 'graceful' });
