@@ -5,11 +5,11 @@
  * answer carries.
  */
 import autoload from '@fastify/autoload';
-import type { FastifyError, FastifyInstance, FastifyPluginOptions } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './lib/config.js';
-import { describeError } from './lib/error-reply.js';
+import { describeError, type ErrorReply } from './lib/error-reply.js';
 import { HTTP } from './lib/errors.js';
 import type { ErrorBody } from './schemas/common.js';
 
@@ -31,14 +31,20 @@ declare module 'fastify' {
 /** Autoload must skip tests and type declarations that sit beside plugins. */
 const IGNORE = /(\.test\.[jt]s|\.d\.ts|\.map)$/;
 
+function logFailure(request: FastifyRequest, error: FastifyError, described: ErrorReply): void {
+  const log = { err: error, method: request.method, url: request.url, statusCode: described.statusCode };
+  // A client that hung up (a load generator stopping, a timeout) cannot read the answer: not a fault.
+  if (request.raw.socket.destroyed) request.log.info(log, `client gone before the answer: ${described.message}`);
+  // 503 (busy, loading, shutting down) is the service protecting itself, not a fault.
+  else if (described.statusCode === HTTP.serviceUnavailable) request.log.warn(log, described.message);
+  else if (described.statusCode >= INTERNAL) request.log.error(log, 'request failed');
+  else request.log.info(log, described.message);
+}
+
 function setHandlers(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     const described = describeError(error, fastify.config, request.headers['content-type']);
-    const log = { err: error, method: request.method, url: request.url, statusCode: described.statusCode };
-    // 503 (busy, loading, shutting down) is the service protecting itself, not a fault.
-    if (described.statusCode === HTTP.serviceUnavailable) request.log.warn(log, described.message);
-    else if (described.statusCode >= INTERNAL) request.log.error(log, 'request failed');
-    else request.log.info(log, described.message);
+    logFailure(request, error, described);
     if (described.retryAfter !== undefined) void reply.header('retry-after', String(described.retryAfter));
     const body: ErrorBody = {
       error: described.message,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanTempDirs, tempDir } from '../../test/helpers/app.js';
 import { ConfigError, defaultModelDir, loadConfig } from './config.js';
@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       port: 8080, host: '0.0.0.0', maxFiles: 64, maxFileBytes: 10 * 1024 * 1024, maxBatch: 32, maxQueueDelayUs: 500,
       maxQueue: 1024, logLevel: 'info', apiKey: undefined, corsOrigins: [], verifyGolden: true, requestTimeoutMs: 30000,
     });
-    expect(c.modelDir).toBe('/srv/app/models/latest');
+    expect(c.modelDir).toBe('/srv/app/models');
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -55,15 +55,17 @@ describe('loadConfig', () => {
 });
 
 describe('defaultModelDir', () => {
-  it('prefers models/latest, then the modeling export next door', () => {
+  it('prefers a model in models/, then the modeling pipeline\'s published one next door', () => {
     const root = tempDir();
     const svc = join(root, 'service-repo');
-    mkdirSync(svc);
-    expect(defaultModelDir(svc)).toBe(join(svc, 'models/latest'));
-    mkdirSync(join(root, 'modeling-repo/models/latest'), { recursive: true });
-    expect(defaultModelDir(svc)).toBe(join(root, 'modeling-repo/models/latest'));
-    mkdirSync(join(svc, 'models/latest'), { recursive: true });
-    expect(defaultModelDir(svc)).toBe(join(svc, 'models/latest'));
+    mkdirSync(join(svc, 'models'), { recursive: true });
+    expect(defaultModelDir(svc)).toBe(join(svc, 'models'));
+    mkdirSync(join(root, 'modeling-repo/models'), { recursive: true });
+    expect(defaultModelDir(svc)).toBe(join(svc, 'models'));
+    writeFileSync(join(root, 'modeling-repo/models/model.onnx'), 'onnx');
+    expect(defaultModelDir(svc)).toBe(join(root, 'modeling-repo/models'));
+    writeFileSync(join(svc, 'models/model.onnx'), 'onnx');
+    expect(defaultModelDir(svc)).toBe(join(svc, 'models'));
     cleanTempDirs();
   });
 });

@@ -120,13 +120,15 @@ function readCors(env: Env, problems: string[]): string[] {
 }
 
 /**
- * The bundle folder: MODEL_DIR when set; otherwise `models/latest` under the working directory,
- * falling back to the modeling pipeline's export folder next to this package.
+ * The bundle folder: MODEL_DIR when set; otherwise `models` under the working directory (where
+ * `npm run model:pull` puts the bundle) when it holds a model, else the modeling pipeline's publish
+ * folder next to this package when that does; else `models` (so the refusal names the usual place).
  */
 export function defaultModelDir(cwd: string): string {
-  const local = resolve(cwd, 'models/latest');
-  const sibling = resolve(cwd, '../modeling-repo/models/latest');
-  return existsSync(local) || !existsSync(sibling) ? local : sibling;
+  const local = resolve(cwd, 'models');
+  const sibling = resolve(cwd, '../modeling-repo/models');
+  const hasModel = (dir: string): boolean => existsSync(resolve(dir, 'model.onnx'));
+  return hasModel(local) || !hasModel(sibling) ? local : sibling;
 }
 
 /** Reads and validates the whole configuration; throws ConfigError listing every bad variable. */

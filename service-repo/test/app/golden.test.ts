@@ -2,7 +2,7 @@
  * The golden test: every sample of a bundle's golden.json, sent as image bytes through HTTP, comes
  * back with the probabilities the bundle's producer computed, within 1e-4. Run against the tiny test
  * bundle always, and against a real bundle from the modeling pipeline when one exists (MODEL_DIR, or
- * ../modeling-repo/models/latest).
+ * ../modeling-repo/models, where the modeling pipeline publishes).
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ interface Golden { name: string; jpeg: string; probabilities: number[] }
 interface PredictBody { model: { version: string }; predictions: { name: string; probabilities: Record<string, number> }[] }
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const realDir = resolve(REPO, process.env.MODEL_DIR ?? '../modeling-repo/models/latest');
+const realDir = resolve(REPO, process.env.MODEL_DIR ?? '../modeling-repo/models');
 const hasReal = existsSync(resolve(realDir, 'golden.json'));
 if (!hasReal) console.log(`golden test on a real bundle skipped: no bundle at ${realDir} (set MODEL_DIR or export one with modeling-repo)`);
 

@@ -58,6 +58,24 @@ describe('src/server.ts', () => {
     await waitFor(server.lines, /"signal":"SIGTERM".*"msg":"shutting down"/);
   });
 
+  it('shuts down at once when a client left while its request was queued', async () => {
+    const bundle = await tinyBundle();
+    // A request left in the in-flight set would hold shutdown until SHUTDOWN_TIMEOUT_MS forces exit 1.
+    const server = start({ MODEL_DIR: bundle.dir, MAX_QUEUE_DELAY_US: '1000000', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const [, url] = await waitFor(server.lines, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/);
+    await waitFor(server.lines, /"msg":"model ready"/);
+    const form = new FormData();
+    form.append('images', new Blob([bundle.images[0]!.bytes]), bundle.images[0]!.name);
+    const gone = new AbortController();
+    const request = fetch(`${url!}/v1/predict`, { method: 'POST', body: form, signal: gone.signal }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    gone.abort();
+    await request;
+    await new Promise((r) => setTimeout(r, 1500));
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('exits 2 with the problems on a bad configuration', async () => {
     const server = start({ PORT: 'eighty', MAX_BATCH: '0' });
     expect(await server.exited).toBe(2);

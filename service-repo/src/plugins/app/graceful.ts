@@ -10,13 +10,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 const POLL_MS = 10;
 
 export default fp(async (fastify: FastifyInstance) => {
-  // A set, not a counter: a request can end by response or by abort, and must be counted out once
-  // (request objects, not ids: clients may send the same x-request-id twice).
+  // A set, not a counter: a request must be counted out exactly once (request objects, not ids:
+  // clients may send the same x-request-id twice). The raw response's 'close' fires once in every
+  // case: answered, or the client gone, even after its whole body arrived (then neither onResponse
+  // nor onRequestAbort runs, and the set would keep the request, and shutdown wait for it, forever).
   const inFlight = new Set<FastifyRequest>();
   let closing = false;
-  fastify.addHook('onRequest', async (request) => { inFlight.add(request); });
-  fastify.addHook('onResponse', async (request) => { inFlight.delete(request); });
-  fastify.addHook('onRequestAbort', async (request) => { inFlight.delete(request); });
+  fastify.addHook('onRequest', async (request, reply) => {
+    inFlight.add(request);
+    reply.raw.once('close', () => { inFlight.delete(request); });
+  });
   fastify.addHook('onSend', async (_request, reply, payload) => {
     if (closing) void reply.header('connection', 'close');
     return payload;
