@@ -20,6 +20,8 @@ const GOLDEN_TOLERANCE = 1e-6;
 /** The exported model must agree with the training graph's evaluation path this closely. */
 const AGREEMENT_TOLERANCE = 1e-5;
 const AGREEMENT_CHIPS = 64;
+/** The card keeps the wall time to a tenth of a second (a smoke run takes under one). */
+const DECISECONDS = 10;
 
 /** The classifier with trained parameters baked in and only the contract's output. */
 export function exportGraph(dynamic: Graph, names: readonly string[], best: Float32Array): Uint8Array {
@@ -91,7 +93,7 @@ function card(input: ExportInput, now: Date): Omit<ModelCard, 'onnx'> {
     backbone: { name: input.backbone.name, source: input.backbone.source, sha256: input.backbone.sha256 },
     training: {
       experiment: config.experiment, config, gitCommit: commit, device: config.device,
-      seconds: Math.round(input.seconds), data: data.description,
+      seconds: Math.round(input.seconds * DECISECONDS) / DECISECONDS, data: data.description,
     },
   };
 }
