@@ -15,6 +15,10 @@ export interface DecodeLimits {
   readonly maxPixels: number;
 }
 
+// libvips caches recent operations and their pixels for reuse; every upload is new, so the cache
+// would only hold memory.
+sharp.cache(false);
+
 const SUPPORTED_FORMATS = new Set(['jpeg', 'png']);
 const CMYK_CHANNELS = 4;
 const MAX_BYTE = 255;
