@@ -56,8 +56,10 @@ ensure_engine() {
     local setup="$ROOT/../shared/tools/container-engine/setup.sh"
     [ -x "$setup" ] || { echo "no engine answers and $setup is missing"; return 1; }
     echo "no engine answers: running $setup"
-    # Its scratch space goes to our temp folder: shared/ may be read-only.
-    BUILD_DIR="$WORK/engine-build" "$setup" >"$WORK/engine.env" || return 1
+    # Its scratch space goes to our temp folder: shared/ may be read-only. Started from /, because
+    # the engine's service keeps the caller's working directory and every container monitor it starts
+    # inherits it: from a clone that is later deleted, containers would no longer start.
+    (cd / && BUILD_DIR="$WORK/engine-build" "$setup") >"$WORK/engine.env" || return 1
     eval "$(grep '^export ' "$WORK/engine.env")"
     cat "$WORK/engine.env"
     if ! command -v docker >/dev/null 2>&1; then
