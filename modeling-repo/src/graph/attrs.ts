@@ -73,3 +73,14 @@ export function tensorAttr(attrs: Attrs, name: string): Tensor {
   }
   return a.value;
 }
+
+export function floatsAttr(attrs: Attrs, name: string, fallback: readonly number[] = []): readonly number[] {
+  const a = attrs[name];
+  if (a === undefined) {
+    return fallback;
+  }
+  if (a.kind !== 'floats') {
+    throw wrongKind(name, 'floats', a.kind);
+  }
+  return a.value;
+}

@@ -68,7 +68,7 @@ function backward(b: GraphBuilder, node: Node, acc: Accumulator, dep: ReadonlySe
   if (dy.every((g) => g === null)) {
     return;
   }
-  const rule = getRule(node.op);
+  const rule = getRule(node.op, node.domain);
   if (rule.grad === null) {
     throw new Error(`op ${node.op} (output "${node.outputs[0] ?? ''}") has no gradient rule, but the loss depends on it through a trained value`);
   }

@@ -33,7 +33,11 @@ export class GraphBuilder {
   private readonly reserved = new Set<string>();
   private counter = 0;
 
-  constructor(name: string) {
+  /**
+   * `prefix` starts every fresh name, so a graph built here can later be merged into another
+   * builder's graph (GraphBuilder.from, or node by node) without name clashes.
+   */
+  constructor(name: string, private readonly prefix = '') {
     this.name = name;
   }
 
@@ -73,7 +77,8 @@ export class GraphBuilder {
   }
 
   /** A name not used yet in this graph, starting with `prefix`. */
-  fresh(prefix: string): string {
+  fresh(hint: string): string {
+    const prefix = `${this.prefix}${hint}`;
     let name = prefix;
     while (this.infos.has(name) || this.reserved.has(name)) {
       this.counter += 1;
@@ -119,14 +124,14 @@ export class GraphBuilder {
   }
 
   /** Adds a node with fresh output names; returns them. Unknown ops and bad inputs throw naming the op. */
-  node(op: string, inputs: readonly string[], attrs: Attrs = {}, outputCount = 1): string[] {
+  node(op: string, inputs: readonly string[], attrs: Attrs = {}, outputCount = 1, domain?: string): string[] {
     const outputs = Array.from({ length: outputCount }, () => this.fresh(op.toLowerCase()));
-    return this.addNode({ op, inputs, outputs, attrs });
+    return this.addNode(domain === undefined ? { op, inputs, outputs, attrs } : { op, domain, inputs, outputs, attrs });
   }
 
-  /** A single-output node; returns its output name. */
-  op(op: string, inputs: readonly string[], attrs: Attrs = {}): string {
-    const [out] = this.node(op, inputs, attrs, 1);
+  /** A single-output node (of `domain`, the standard one when absent); returns its output name. */
+  op(op: string, inputs: readonly string[], attrs: Attrs = {}, domain?: string): string {
+    const [out] = this.node(op, inputs, attrs, 1, domain);
     if (out === undefined) {
       throw new Error(`${op}: produced no output`);
     }
@@ -135,7 +140,7 @@ export class GraphBuilder {
 
   /** Adds a node whose output names are given (importers, named outputs). */
   addNode(node: Node): string[] {
-    const rule = getRule(node.op);
+    const rule = getRule(node.op, node.domain);
     const ins = node.inputs.map((name) => (name === '' ? undefined : this.inferInput(name, node.op)));
     let inferred;
     try {
@@ -255,7 +260,7 @@ export class GraphBuilder {
     if (known.some((t) => t !== undefined && t.data.length > MAX_FOLDED_ELEMENTS)) {
       return;
     }
-    const results = getRule(node.op).evaluate(known, node.attrs);
+    const results = getRule(node.op, node.domain).evaluate(known, node.attrs);
     node.outputs.forEach((name, i) => {
       const t = results[i];
       if (t !== undefined && t.data.length <= MAX_FOLDED_ELEMENTS) {

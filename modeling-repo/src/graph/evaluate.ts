@@ -45,7 +45,7 @@ export function evaluateAll(graph: Graph, feeds: Readonly<Record<string, Tensor>
       }
       return t;
     });
-    const outputs = getRule(node.op).evaluate(inputs, node.attrs);
+    const outputs = getRule(node.op, node.domain).evaluate(inputs, node.attrs);
     node.outputs.forEach((name, i) => {
       const t = outputs[i];
       if (name !== '' && t !== undefined) {

@@ -10,3 +10,6 @@ export type { GradContext, GradFn, InferInput, Inferred, OpRule } from './ops/op
 export { foldBatchNorm } from './fold-batchnorm.js';
 export { makeTensor, toFloat64, toNumbers, isFloat } from './tensor.js';
 export { toposort } from './toposort.js';
+export { lowerToNchwc } from './nchwc-lowering.js';
+export type { NchwcOptions } from './nchwc-lowering.js';
+export { NCHWC_DOMAIN } from './ops/nchwc-layout.js';

@@ -24,10 +24,21 @@ export type Attr =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'tensor'; readonly value: Tensor };
 
+/**
+ * Attributes whose names start with `_` are the IR's own annotations (facts a reference kernel
+ * needs that ONNX does not carry, such as an NCHWc block size): serialization never writes them.
+ */
 export type Attrs = Readonly<Record<string, Attr>>;
+
+export const ANNOTATION_PREFIX = '_';
 
 export interface Node {
   readonly op: string;
+  /**
+   * Operator set domain; absent for the standard ONNX domain. ONNX Runtime's own layout ops use
+   * 'com.microsoft.nchwc' (see ops/nchwc-*.ts).
+   */
+  readonly domain?: string;
   /** Value names; '' marks an omitted optional input, as in ONNX. */
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];

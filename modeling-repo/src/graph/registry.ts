@@ -34,6 +34,8 @@ import { matmul } from './ops/matmul.js';
 import { maxPool } from './ops/max-pool.js';
 import { max } from './ops/max.js';
 import { min } from './ops/min.js';
+import { nchwcConv } from './ops/nchwc-conv.js';
+import { reorderInput, reorderOutput } from './ops/nchwc-reorder.js';
 import { mul } from './ops/mul.js';
 import { neg } from './ops/neg.js';
 import { not } from './ops/not.js';
@@ -98,6 +100,7 @@ export const RULES: readonly OpRule[] = [
   max,
   min,
   mul,
+  nchwcConv,
   neg,
   not,
   or,
@@ -107,6 +110,8 @@ export const RULES: readonly OpRule[] = [
   reduceMax,
   reduceMean,
   reduceSum,
+  reorderInput,
+  reorderOutput,
   relu,
   reshape,
   resize,
@@ -127,27 +132,33 @@ export const RULES: readonly OpRule[] = [
   where,
 ];
 
+/** Registry key of an op: its name, qualified by its domain outside the standard one. */
+export function ruleKey(op: string, domain?: string): string {
+  return domain === undefined || domain === '' ? op : `${domain}:${op}`;
+}
+
 function index(rules: readonly OpRule[]): ReadonlyMap<string, OpRule> {
   const map = new Map<string, OpRule>();
   for (const rule of rules) {
-    if (map.has(rule.op)) {
-      throw new Error(`op "${rule.op}" has two rules in the registry`);
+    const key = ruleKey(rule.op, rule.domain);
+    if (map.has(key)) {
+      throw new Error(`op "${key}" has two rules in the registry`);
     }
-    map.set(rule.op, rule);
+    map.set(key, rule);
   }
   return map;
 }
 
 export const registry: ReadonlyMap<string, OpRule> = index(RULES);
 
-export function hasRule(op: string): boolean {
-  return registry.has(op);
+export function hasRule(op: string, domain?: string): boolean {
+  return registry.has(ruleKey(op, domain));
 }
 
-export function getRule(op: string): OpRule {
-  const rule = registry.get(op);
+export function getRule(op: string, domain?: string): OpRule {
+  const rule = registry.get(ruleKey(op, domain));
   if (rule === undefined) {
-    throw new Error(`no rule for op "${op}": it is not in the graph op registry (src/graph/registry.ts)`);
+    throw new Error(`no rule for op "${ruleKey(op, domain)}": it is not in the graph op registry (src/graph/registry.ts)`);
   }
   return rule;
 }

@@ -3,12 +3,14 @@
  * Runtime reads fastest); shapes of inputs, outputs and every inferred intermediate value are
  * declared so a reader never has to re-infer them.
  */
-import type { Attr, DType, Dim, Graph, Tensor, ValueInfo } from '../graph/ir.js';
+import { ANNOTATION_PREFIX, type Attr, type DType, type Dim, type Graph, type Tensor, type ValueInfo } from '../graph/ir.js';
 import { ONNX_DTYPE } from '../graph/ops/cast.js';
 import type { OnnxTypes } from './proto.js';
 import { onnx } from './proto.js';
 
 export const DEFAULT_OPSET = 17;
+/** Version of every non-standard domain the graphs use (ONNX Runtime's contrib domains are at 1). */
+const CONTRIB_DOMAIN_VERSION = 1;
 export const IR_VERSION = 8;
 
 export interface SerializeOptions {
@@ -79,9 +81,14 @@ export function graphProto(graph: Graph, valueInfo: readonly ValueInfo[] = []): 
       opType: n.op,
       input: [...n.inputs],
       output: [...n.outputs],
-      attribute: Object.entries(n.attrs).map(([k, a]) => attrProto(k, a)),
+      domain: n.domain ?? '',
+      attribute: Object.entries(n.attrs).filter(([k]) => !k.startsWith(ANNOTATION_PREFIX)).map(([k, a]) => attrProto(k, a)),
     })),
   };
+}
+
+function contribDomains(graph: Graph): string[] {
+  return [...new Set(graph.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''))].sort();
 }
 
 export function toOnnxBytes(graph: Graph, opts: SerializeOptions = {}): Uint8Array {
@@ -89,7 +96,7 @@ export function toOnnxBytes(graph: Graph, opts: SerializeOptions = {}): Uint8Arr
     irVersion: IR_VERSION,
     producerName: opts.producer ?? 'planet-modeling',
     docString: opts.docString ?? '',
-    opsetImport: [{ domain: '', version: opts.opset ?? DEFAULT_OPSET }],
+    opsetImport: [{ domain: '', version: opts.opset ?? DEFAULT_OPSET }, ...contribDomains(graph).map((domain) => ({ domain, version: CONTRIB_DOMAIN_VERSION }))],
     metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: graphProto(graph, opts.valueInfo),
   });

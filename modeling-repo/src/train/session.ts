@@ -1,5 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import type { Device } from '../config/index.js';
+import { attr, NCHWC_DOMAIN, type Graph } from '../graph/index.js';
+import { toOnnxBytes } from '../onnx/index.js';
+
+/** Channels of the block-size probe: ReorderInput's smallest legal count. */
+const PROBE_CHANNELS = 4;
 
 /** Raised when the configured execution provider cannot run here; the message says what to do. */
 export class DeviceError extends Error {
@@ -40,4 +45,35 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
     if (options.device === 'cpu') throw error;
     throw new DeviceError(`cannot start execution provider "${options.device}": ${(error as Error).message}; ${HINTS[options.device]}`);
   }
+}
+
+/** NCHWc block size of this machine's ONNX Runtime CPU kernels: 0 when it has none. */
+let nchwcBlockCache: number | undefined;
+
+/**
+ * Asks ONNX Runtime for its NCHWc block size (8 with AVX2, 16 with AVX-512; builds without
+ * NCHWc kernels give 0): a ReorderInput of 4 channels pads them to one block.
+ */
+export async function nchwcBlockSize(): Promise<number> {
+  if (nchwcBlockCache !== undefined) {
+    return nchwcBlockCache;
+  }
+  // The output is declared without a shape: its channel count is what the probe asks.
+  const probe: Graph = {
+    name: 'nchwc-probe',
+    inputs: [{ name: 'x', dtype: 'float32', shape: [1, PROBE_CHANNELS, 1, 1] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: ['n', 'c', 'h', 'w'] }],
+    nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'], attrs: { channels_last: attr.int(0) } }],
+    initializers: new Map(),
+  };
+  try {
+    const session = await ort.InferenceSession.create(toOnnxBytes(probe), { executionProviders: ['cpu'] });
+    const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(PROBE_CHANNELS), [1, PROBE_CHANNELS, 1, 1]) });
+    const channels = out.y?.dims[1] ?? 0;
+    await session.release();
+    nchwcBlockCache = channels > PROBE_CHANNELS ? channels : 0;
+  } catch {
+    nchwcBlockCache = 0;
+  }
+  return nchwcBlockCache;
 }

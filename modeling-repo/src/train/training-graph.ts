@@ -1,4 +1,4 @@
-import { attr, differentiate, GraphBuilder, type Dim, type Graph } from '../graph/index.js';
+import { attr, differentiate, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
 import { appendAdamW, type AdamWHyper } from './adamw.js';
 import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
@@ -40,6 +40,17 @@ export interface TrainingGraphOptions {
   readonly lrMultipliers: Readonly<Record<'backbone' | 'head', number>>;
   /** Also output the flat gradient `grads` [P] (for gradient checks). */
   readonly exposeGradients?: boolean;
+  /**
+   * ONNX Runtime's NCHWc block size (session.ts `nchwcBlockSize`): when set, the classifier runs
+   * on the NCHWc kernels (graph/nchwc-lowering.ts), forward and backward; 0 or absent keeps the
+   * plain NCHW graph (other execution providers, machines without NCHWc kernels).
+   */
+  readonly nchwcBlock?: number;
+}
+
+/** The classifier as the step runs it: lowered onto NCHWc kernels when a block size is given. */
+function forwardGraph(classifier: Graph, nchwcBlock: number | undefined): Graph {
+  return nchwcBlock === undefined || nchwcBlock === 0 ? classifier : lowerToNchwc(classifier, { block: nchwcBlock });
 }
 
 export interface TrainingGraph {
@@ -110,7 +121,7 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   const b = new GraphBuilder('planet-train-step');
   b.input(STATE, 'float32', [3 * p]);
   const [params, m, v] = b.node('Split', [STATE, b.int64s([p, p, p])], { axis: attr.int(0) }, 3);
-  classifierOverFlat(b, classifier, layout, params ?? '', options.batch);
+  classifierOverFlat(b, forwardGraph(classifier, options.nchwcBlock), layout, params ?? '', options.batch);
   b.input(TARGET, 'float32', [options.batch, outputWidth(classifier)]);
   b.input(LR, 'float32', []);
   b.input(STEP, 'float32', []);
@@ -136,10 +147,10 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
  * [P] (the first third of a training state), giving `logits` and `probabilities`. The batch
  * may be fixed or a dimension name.
  */
-export function buildEvalGraph(classifier: Graph, layout: FlatLayout, batch: Dim = 'N'): Graph {
+export function buildEvalGraph(classifier: Graph, layout: FlatLayout, batch: Dim = 'N', nchwcBlock?: number): Graph {
   const b = new GraphBuilder('planet-eval');
   b.input(PARAMS, 'float32', [layout.size]);
-  classifierOverFlat(b, classifier, layout, PARAMS, batch);
+  classifierOverFlat(b, forwardGraph(classifier, nchwcBlock), layout, PARAMS, batch);
   b.output(LOGITS);
   b.output(PROBABILITIES);
   const built = b.build();

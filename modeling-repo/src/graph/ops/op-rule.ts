@@ -37,6 +37,8 @@ export type GradFn = (ctx: GradContext) => (string | null)[];
 
 export interface OpRule {
   readonly op: string;
+  /** Operator set domain; absent for standard ONNX ops. */
+  readonly domain?: string;
   infer(inputs: readonly (InferInput | undefined)[], attrs: Attrs): Inferred[];
   /** Reference kernel: float inputs are read as float64 and float outputs are float64. */
   evaluate(inputs: readonly (Tensor | undefined)[], attrs: Attrs): Tensor[];

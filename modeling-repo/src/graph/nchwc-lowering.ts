@@ -1,0 +1,212 @@
+/**
+ * Lowers a standard NCHW graph onto ONNX Runtime's NCHWc kernels (domain com.microsoft.nchwc),
+ * the rewrite ONNX Runtime itself applies to inference graphs whose filters are constants. A
+ * training graph's filters are values computed from the parameter state, so ONNX Runtime cannot
+ * do it there; this pass does it when the graph is generated, with the filters reordered inside
+ * the graph (see ops/nchwc-layout.ts). The result computes the same function, and differentiates
+ * through the NCHWc ops' own gradient rules, which stay blocked too.
+ *
+ * - Conv (dense group 1, or depthwise with one filter per channel) -> NchwcConv; a Relu or a
+ *   constant-bounded Clip that is its only consumer is fused into it;
+ * - elementwise ops whose tensor inputs are all blocked and of one shape run on blocked values
+ *   (padding channels hold values no consumer reads);
+ * - anything else reads plain values: ReorderOutput is inserted once per blocked value.
+ * Value names of the original graph are kept for its outputs and for every plain value.
+ */
+import { GraphBuilder } from './builder.js';
+import { attr, numel, type Attrs, type Graph, type Node, type Tensor } from './ir.js';
+import { convGeometry } from './kernels/conv.js';
+import { BLOCK_ATTR, blockFilter, filterForm, NCHWC_DOMAIN, padChannels, padFilter, reorderInput, reorderOutput } from './ops/nchwc-layout.js';
+import { toFloat64 } from './tensor.js';
+
+export interface NchwcOptions {
+  /** ONNX Runtime's NCHWc block size on this machine (8 with AVX2, 16 with AVX-512). */
+  readonly block: number;
+}
+
+/** ONNX Runtime's ReorderInput needs channel counts that are multiples of 4. */
+const REORDER_MULTIPLE = 4;
+const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Identity']);
+
+interface Blocked {
+  readonly name: string;
+  /** Real channels (the blocked value has them rounded up to the block). */
+  readonly channels: number;
+}
+
+class Lowering {
+  readonly b: GraphBuilder;
+  private readonly blocked = new Map<string, Blocked>();
+  private readonly plain = new Set<string>();
+  private readonly uses = new Map<string, Node[]>();
+  private readonly fused = new Set<Node>();
+
+  constructor(private readonly graph: Graph, private readonly block: number) {
+    this.b = new GraphBuilder(graph.name, 'nchwc/');
+    for (const v of graph.inputs) {
+      this.b.input(v.name, v.dtype, v.shape);
+      this.plain.add(v.name);
+    }
+    for (const [name, t] of graph.initializers) {
+      this.b.initializer(name, t);
+      this.plain.add(name);
+    }
+    for (const n of graph.nodes) {
+      for (const i of n.inputs) {
+        this.uses.set(i, [...(this.uses.get(i) ?? []), n]);
+      }
+    }
+  }
+
+  run(): Graph {
+    for (const node of this.graph.nodes) {
+      if (!this.fused.has(node)) {
+        this.lower(node);
+      }
+    }
+    for (const o of this.graph.outputs) {
+      this.b.output(this.plainValue(o.name));
+    }
+    return this.b.build();
+  }
+
+  private lower(node: Node): void {
+    if ((node.domain ?? '') === '' && node.op === 'Conv' && this.convBlocked(node)) {
+      return;
+    }
+    if ((node.domain ?? '') === '' && ELEMENTWISE.has(node.op) && this.elementwiseBlocked(node)) {
+      return;
+    }
+    this.b.addNode({ ...node, inputs: node.inputs.map((i) => (i === '' ? '' : this.plainValue(i))) });
+    node.outputs.forEach((o) => this.plain.add(o));
+  }
+
+  /** The plain value of an original value: itself, or a ReorderOutput of its blocked form. */
+  private plainValue(name: string): string {
+    if (this.plain.has(name)) {
+      return name;
+    }
+    const blocked = this.blocked.get(name);
+    if (blocked === undefined) {
+      throw new Error(`NCHWc lowering: value "${name}" is not defined`);
+    }
+    const attrs = { channels: attr.int(blocked.channels), channels_last: attr.int(0), [BLOCK_ATTR]: attr.int(this.block) };
+    this.b.addNode({ op: 'ReorderOutput', domain: NCHWC_DOMAIN, inputs: [blocked.name], outputs: [name], attrs });
+    this.plain.add(name);
+    return name;
+  }
+
+  private shape(name: string): readonly (number | string)[] {
+    return this.b.info(this.plain.has(name) ? name : (this.blocked.get(name)?.name ?? name)).shape;
+  }
+
+  /** The conv's input as NchwcConv takes it (blocked, or plain for a first layer), or null. */
+  private convInput(x: string, channels: number, group: number): { name: string; blocked: boolean } | null {
+    const known = this.blocked.get(x);
+    if (known !== undefined) {
+      return { name: known.name, blocked: true };
+    }
+    if (channels < this.block && group === 1) {
+      return { name: x, blocked: false };
+    }
+    return channels % REORDER_MULTIPLE === 0 ? { name: reorderInput(this.b, x, this.block), blocked: true } : null;
+  }
+
+  private convBlocked(node: Node): boolean {
+    const [x = '', w = '', bias = ''] = node.inputs;
+    const xs = this.shape(x);
+    const ws = this.b.info(w).shape;
+    // The batch may be symbolic (evaluation graphs); channels, space and filters must be known.
+    if (xs.length !== 4 || ws.length !== 4 || ![...xs.slice(1), ...ws].every((d) => typeof d === 'number')) {
+      return false;
+    }
+    const [cin = 1, cout = 1, perGroup = 1] = [Number(xs[1]), Number(ws[0]), Number(ws[1])];
+    const g = convGeometry(node.attrs, xs.slice(2), ws.slice(2).map(Number));
+    const depthwise = g.group > 1 && g.group === cin && cout === cin && perGroup === 1;
+    if (g.group !== 1 && !depthwise) {
+      return false;
+    }
+    const input = this.convInput(x, cin, g.group);
+    if (input === null) {
+      return false;
+    }
+    const op = padChannels(cout, this.block);
+    const ip = depthwise ? 1 : input.blocked ? padChannels(cin, this.block) : cin;
+    const form = input.blocked ? filterForm(padChannels(cin, this.block), g.group, this.block) : 'OIHWBo';
+    const inputs = [input.name, blockFilter(this.b, padFilter(this.b, w, op, ip), form, this.block)];
+    if (bias !== '') {
+      inputs.push(op === cout ? bias : this.b.op('Pad', [bias, this.b.int64s([0, op - cout])]));
+    }
+    const activation = this.fusableActivation(node);
+    const attrs: Attrs = {
+      kernel_shape: attr.ints([...g.kernel]),
+      strides: attr.ints([...g.strides]),
+      dilations: attr.ints([...g.dilations]),
+      pads: attr.ints([...g.pads]),
+      group: attr.int(depthwise ? op : 1),
+      ...(activation?.attrs ?? {}),
+      [BLOCK_ATTR]: attr.int(this.block),
+    };
+    const out = this.b.op('Conv', inputs, attrs, NCHWC_DOMAIN);
+    this.blocked.set(activation?.node.outputs[0] ?? node.outputs[0] ?? '', { name: out, channels: cout });
+    return true;
+  }
+
+  /** A Relu or constant Clip that alone reads the conv's output, as NchwcConv attributes. */
+  private fusableActivation(conv: Node): { node: Node; attrs: Attrs } | null {
+    const out = conv.outputs[0] ?? '';
+    const readers = this.uses.get(out) ?? [];
+    const next = readers[0];
+    if (readers.length !== 1 || next === undefined || this.graph.outputs.some((o) => o.name === out) || (next.domain ?? '') !== '') {
+      return null;
+    }
+    if (next.op === 'Relu') {
+      this.fused.add(next);
+      return { node: next, attrs: { activation: attr.string('Relu') } };
+    }
+    const bounds = next.op === 'Clip' ? this.clipBounds(next) : null;
+    if (bounds === null) {
+      return null;
+    }
+    this.fused.add(next);
+    return { node: next, attrs: { activation: attr.string('Clip'), activation_params: attr.floats(bounds) } };
+  }
+
+  private clipBounds(clip: Node): [number, number] | null {
+    const value = (name: string | undefined, fallback: number): number | null => {
+      if (name === undefined || name === '') {
+        return fallback;
+      }
+      const t: Tensor | undefined = this.graph.initializers.get(name);
+      return t === undefined || numel(t.dims) !== 1 ? null : (toFloat64(t)[0] ?? null);
+    };
+    const lo = value(clip.inputs[1], -Infinity);
+    const hi = value(clip.inputs[2], Infinity);
+    return lo === null || hi === null || !Number.isFinite(lo) ? null : [lo, hi];
+  }
+
+  private elementwiseBlocked(node: Node): boolean {
+    const tensors = node.inputs.filter((i) => i !== '' && !this.isScalar(i));
+    const first = this.blocked.get(tensors[0] ?? '');
+    if (first === undefined || !tensors.every((i) => this.blocked.has(i) && sameDims(this.shape(i), this.shape(tensors[0] ?? '')))) {
+      return false;
+    }
+    const inputs = node.inputs.map((i) => (i === '' ? '' : (this.blocked.get(i)?.name ?? i)));
+    const [out] = this.b.node(node.op, inputs, node.attrs, 1);
+    this.blocked.set(node.outputs[0] ?? '', { name: out ?? '', channels: first.channels });
+    return true;
+  }
+
+  private isScalar(name: string): boolean {
+    return this.plain.has(name) && numel(this.b.info(name).shape.map(Number)) === 1;
+  }
+}
+
+function sameDims(a: readonly (number | string)[], b: readonly (number | string)[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** The graph with its convolutions (and what runs between them) on ONNX Runtime's NCHWc kernels. */
+export function lowerToNchwc(graph: Graph, options: NchwcOptions): Graph {
+  return new Lowering(graph, options.block).run();
+}

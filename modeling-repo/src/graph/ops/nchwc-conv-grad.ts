@@ -1,0 +1,184 @@
+/**
+ * Gradient of ONNX Runtime's NCHWc Conv, kept in blocked layout and on MLAS's fast kernels
+ * wherever the algebra allows (measured with `npm run bench`):
+ *
+ * - fused activation: dy masked where the output lies strictly inside the activation's range;
+ * - input gradient (dense or depthwise, dilation 1): an NCHWc Conv of dy, zero-stuffed when the
+ *   forward was strided, with the spatially flipped filter (dense: channels swapped too), so it
+ *   runs the same vectorised kernel as the forward pass;
+ * - depthwise weight gradient: one NCHWc depthwise Conv over the batch seen as N*C channels, with
+ *   dy as the kernel (the forward stride becomes the dilation). A blocked dy [N, C/B, OH, OW, B] is
+ *   already the OIHWBo filter of that conv, and a blocked x is already its input, so nothing is
+ *   copied; a ReduceSum over the batch gives the blocked weight gradient;
+ * - 1x1 weight gradient: x and dy reordered to rows of channels [N*H*W, C] and one Gemm;
+ * - bias: dy summed over batch and space, blocked.
+ *
+ * Anything else (plain-NCHW input, dilated convs, other kernels' weight gradient) goes through
+ * plain layout and the plain Conv rules of conv-grad.ts.
+ */
+import { floatsAttr, stringAttr } from '../attrs.js';
+import type { GraphBuilder } from '../builder.js';
+import { attr } from '../ir.js';
+import { convGeometry, type ConvGeometry } from '../kernels/conv.js';
+import type { FilterForm } from '../kernels/nchwc.js';
+import { staticShape } from '../shape.js';
+import { generalWeightGrad, inputGrad as plainInputGrad, type ConvGradShapes } from './conv-grad.js';
+import { dy0, scalarLike } from './grad-util.js';
+import {
+  BLOCK_ATTR,
+  blockFilter,
+  blockOf,
+  filterForm,
+  flippedFilter,
+  NCHWC_DOMAIN,
+  reorderInput,
+  reorderOutput,
+  unblockFilter,
+} from './nchwc-layout.js';
+import type { GradContext } from './op-rule.js';
+
+interface Plan {
+  readonly s: ConvGradShapes;
+  readonly g: ConvGeometry;
+  readonly block: number;
+  readonly form: FilterForm;
+  /** X is blocked (it has at least one block of channels); otherwise plain NCHW. */
+  readonly blockedInput: boolean;
+  readonly depthwise: boolean;
+  readonly pointwise: boolean;
+}
+
+function plan(ctx: GradContext): Plan {
+  const shape = (name: string): number[] => staticShape(ctx.b.info(name).shape, 'NchwcConv gradient');
+  const s = { x: shape(ctx.x[0] ?? ''), w: shape(ctx.x[1] ?? ''), y: shape(ctx.y[0] ?? '') };
+  const g = convGeometry(ctx.node.attrs, s.x.slice(2), s.w.slice(2));
+  const block = blockOf(ctx.node.attrs);
+  const cx = s.x[1] ?? 1;
+  return {
+    s,
+    g,
+    block,
+    form: filterForm(cx, g.group, block),
+    blockedInput: cx >= block,
+    depthwise: g.group > 1,
+    pointwise: g.group === 1 && g.kernel.every((k) => k === 1) && g.strides.every((v) => v === 1) && g.pads.every((v) => v === 0),
+  };
+}
+
+/** dy through the fused activation: zero where the output sits on a clipped side. */
+function activationGrad(ctx: GradContext): string {
+  const { b, node } = ctx;
+  const dy = dy0(ctx.dy, 'NchwcConv');
+  const y = ctx.y[0] ?? '';
+  const kind = stringAttr(node.attrs, 'activation', '');
+  if (kind === '') {
+    return dy;
+  }
+  const [lo = 0, hi = Infinity] = kind === 'Clip' ? floatsAttr(node.attrs, 'activation_params') : [0];
+  const above = b.op('Greater', [y, scalarLike(b, y, lo)]);
+  const inside = Number.isFinite(hi) ? b.op('And', [above, b.op('Less', [y, scalarLike(b, y, hi)])]) : above;
+  return b.op('Where', [inside, dy, scalarLike(b, dy, 0)]);
+}
+
+function nchwcConv(b: GraphBuilder, inputs: readonly string[], p: Plan, geometry: Record<string, readonly number[] | number>): string {
+  const attrs = Object.fromEntries(Object.entries(geometry).map(([k, v]) => [k, typeof v === 'number' ? attr.int(v) : attr.ints(v)]));
+  return b.op('Conv', inputs, { ...attrs, [BLOCK_ATTR]: attr.int(p.block) }, NCHWC_DOMAIN);
+}
+
+/** dy [N, C, OH, OW] blocked, with stride-1 zeros between its values: [N, C, OH*s, OW*s]. */
+function zeroStuff(b: GraphBuilder, dz: string, p: Plan): string {
+  const [sh, sw] = p.g.strides;
+  if (sh === 1 && sw === 1) {
+    return dz;
+  }
+  const [n = 1, c = 1, oh = 1, ow = 1] = p.s.y;
+  const seven = b.op('Reshape', [dz, b.int64s([n, c / p.block, oh, 1, ow, 1, p.block])]);
+  const padded = b.op('Pad', [seven, b.int64s([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sh - 1, 0, sw - 1, 0])]);
+  return b.op('Reshape', [padded, b.int64s([n, c, oh * sh, ow * sw])]);
+}
+
+/** Pads of the flipped-filter conv that maps the stuffed dy back onto x's size; null if negative. */
+function transposedPads(p: Plan): number[] | null {
+  const before = [p.g.kernel[0] - 1 - p.g.pads[0], p.g.kernel[1] - 1 - p.g.pads[1]];
+  const after = [0, 1].map((a) => (p.s.x[a + 2] ?? 1) - (p.s.y[a + 2] ?? 1) * (p.g.strides[a] ?? 1) - (before[a] ?? 0) + (p.g.kernel[a] ?? 1) - 1);
+  const pads = [...before, ...after];
+  return pads.some((v) => v < 0) ? null : pads;
+}
+
+function plainFallbackInputGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const { b } = ctx;
+  const dzPlain = reorderOutput(b, dz, p.block, p.s.y[1] ?? 1);
+  const dx = plainInputGrad(b, dzPlain, unblockFilter(b, ctx.x[1] ?? '', p.form, p.block), p.g, p.s);
+  return p.blockedInput ? reorderInput(b, dx, p.block) : dx;
+}
+
+function inputGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const pads = transposedPads(p);
+  if (!p.blockedInput || p.g.dilations.some((d) => d !== 1) || pads === null) {
+    return plainFallbackInputGrad(ctx, p, dz);
+  }
+  const { b } = ctx;
+  const flipped = flippedFilter(b, ctx.x[1] ?? '', p.form, p.block);
+  return nchwcConv(b, [zeroStuff(b, dz, p), flipped], p, { kernel_shape: p.g.kernel, pads, group: p.depthwise ? p.g.group : 1 });
+}
+
+/** Depthwise dW: the batch as N*C channels, x as the input and dy as the kernel (see the header). */
+function depthwiseWeightGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const { b } = ctx;
+  const [n = 1, c = 1, h = 1, w = 1] = p.s.x;
+  const [, , oh = 1, ow = 1] = p.s.y;
+  const [kh, kw] = p.g.kernel;
+  const xr = b.op('Reshape', [ctx.x[0] ?? '', b.int64s([1, n * c, h, w])]);
+  const k = b.op('Reshape', [dz, b.int64s([n * c, 1, oh, ow])]);
+  const full = nchwcConv(b, [xr, k], p, { kernel_shape: [oh, ow], pads: p.g.pads, dilations: p.g.strides, group: n * c });
+  const [, , fh = 1, fw = 1] = staticShape(b.info(full).shape, 'depthwise weight gradient');
+  let taps = b.op('Reshape', [full, b.int64s([n, c / p.block, fh, fw, p.block])]);
+  if (fh !== kh || fw !== kw) {
+    taps = b.op('Slice', [taps, b.int64s([0, 0]), b.int64s([kh, kw]), b.int64s([2, 3])]);
+  }
+  const summed = b.op('ReduceSum', [taps, b.int64s([0])], { keepdims: attr.int(0) });
+  return b.op('Reshape', [summed, b.int64s(p.s.w)]);
+}
+
+/** 1x1 dW = dy^T x over rows of channels (N*H*W of them). */
+function pointwiseWeightGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const { b } = ctx;
+  const [n = 1, cx = 1, h = 1, w = 1] = p.s.x;
+  const co = p.s.y[1] ?? 1;
+  const rows = (v: string, c: number): string => b.op('Reshape', [reorderOutput(b, v, p.block, c, true), b.int64s([n * h * w, c])]);
+  const dw = b.op('Gemm', [rows(dz, co), rows(ctx.x[0] ?? '', cx)], { transA: attr.int(1) });
+  return blockFilter(b, b.op('Reshape', [dw, b.int64s(p.s.w)]), 'OIHWBiBo', p.block);
+}
+
+function plainFallbackWeightGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const { b } = ctx;
+  const x = p.blockedInput ? reorderOutput(b, ctx.x[0] ?? '', p.block, p.s.x[1] ?? 1) : (ctx.x[0] ?? '');
+  const dw = generalWeightGrad(b, x, reorderOutput(b, dz, p.block, p.s.y[1] ?? 1), p.g, p.s);
+  return blockFilter(b, dw, p.form, p.block);
+}
+
+function weightGrad(ctx: GradContext, p: Plan, dz: string): string {
+  const dilated = p.g.dilations.some((d) => d !== 1);
+  if (p.depthwise && !dilated) {
+    return depthwiseWeightGrad(ctx, p, dz);
+  }
+  return p.pointwise && p.blockedInput ? pointwiseWeightGrad(ctx, p, dz) : plainFallbackWeightGrad(ctx, p, dz);
+}
+
+function biasGrad(b: GraphBuilder, dz: string, p: Plan): string {
+  const [n = 1, c = 1, oh = 1, ow = 1] = p.s.y;
+  const blocks = b.op('Reshape', [dz, b.int64s([n, c / p.block, oh * ow, p.block])]);
+  return b.op('Reshape', [b.op('ReduceSum', [blocks, b.int64s([0, 2])], { keepdims: attr.int(0) }), b.int64s([c])]);
+}
+
+export function nchwcConvGrad(ctx: GradContext): (string | null)[] {
+  const p = plan(ctx);
+  const dz = activationGrad(ctx);
+  const present = (i: number): boolean => (ctx.x[i] ?? '') !== '' && ctx.needs[i] === true;
+  return [
+    ctx.needs[0] === true ? inputGrad(ctx, p, dz) : null,
+    ctx.needs[1] === true ? weightGrad(ctx, p, dz) : null,
+    present(2) ? biasGrad(ctx.b, dz, p) : null,
+    present(3) ? dz : null,
+  ];
+}
