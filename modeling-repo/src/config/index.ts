@@ -6,6 +6,6 @@ export { applyOverrides, parseOverride, type Override, type OverrideOp } from '.
 export { configToYaml } from './to-yaml.js';
 export {
   ConfigSchema, DIHEDRAL_TRANSFORMS, leafPaths,
-  type BackboneConfig, type Config, type DataConfig, type DeepReadonly, type Device, type DihedralTransform,
+  type BackboneConfig, type Config, type DataConfig, type DeepReadonly, type Device, type Kernels, type DihedralTransform,
   type EvalConfig, type ExportConfig, type ModelConfig, type TrackingConfig, type TrainConfig,
 } from './schema.js';

@@ -95,6 +95,7 @@ export const ConfigSchema = Type.Object({
   seed: nonNegativeInt(),
   device: oneOf(['cpu', 'webgpu', 'cuda']),
   threads: nonNegativeInt(),
+  kernels: oneOf(['auto', 'nchwc', 'plain']),
   data: DataSchema,
   model: ModelSchema,
   train: TrainSchema,
@@ -120,6 +121,7 @@ export type EvalConfig = Config['eval'];
 export type ExportConfig = Config['export'];
 export type TrackingConfig = Config['tracking'];
 export type Device = Config['device'];
+export type Kernels = Config['kernels'];
 
 export type DeepReadonly<T> = T extends readonly (infer E)[]
   ? readonly DeepReadonly<E>[]

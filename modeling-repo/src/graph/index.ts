@@ -13,3 +13,4 @@ export { toposort } from './toposort.js';
 export { lowerToNchwc } from './nchwc-lowering.js';
 export type { NchwcOptions } from './nchwc-lowering.js';
 export { NCHWC_DOMAIN } from './ops/nchwc-layout.js';
+export { foldMovementChains } from './fold-movement.js';

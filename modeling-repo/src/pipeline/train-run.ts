@@ -9,7 +9,7 @@ import { loadCheckpoint } from '../train/checkpoint.js';
 import { Evaluator } from '../train/evaluator.js';
 import { gatherParams, initialState } from '../train/flat-params.js';
 import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
-import { createSession } from '../train/session.js';
+import { createSession, kernelBlock } from '../train/session.js';
 import { StepRunner } from '../train/step-runner.js';
 import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
 import { buildModel, type BuiltModel } from './build-model.js';
@@ -52,23 +52,28 @@ interface Engines {
   readonly evaluator: Evaluator;
   readonly names: readonly string[];
   readonly initial: Float32Array;
+  /** NCHWc block size of the graphs, 0 for plain NCHW graphs. */
+  readonly nchwcBlock: number;
 }
 
 async function startEngines(config: Config, model: BuiltModel): Promise<Engines> {
+  const nchwcBlock = await kernelBlock(config.kernels, config.device);
   const { graph, layout } = buildTrainingGraph(model.training.graph, {
     batch: config.train.batchSize,
     trainable: model.trainable,
     optimizer: { beta1: config.train.beta1, beta2: config.train.beta2, eps: config.train.eps, weightDecay: config.train.weightDecay },
     lrMultipliers: config.train.lrMultipliers,
+    nchwcBlock,
   });
   const device = { device: config.device, threads: config.threads };
   const stepSession = await createSession(toOnnxBytes(graph), device);
-  const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout)), device);
+  const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock)), device);
   return {
     runner: new StepRunner(stepSession, config.model.inputSize),
     evaluator: new Evaluator(evalSession, EVAL_BATCH),
     names: layout.slots.map((slot) => slot.name),
     initial: initialState(gatherParams(model.training.graph, layout)),
+    nchwcBlock,
   };
 }
 
@@ -126,6 +131,8 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
   const model = await buildModel(config);
   log(`model: ${model.backbone.name}, ${model.trainable.length} trainable tensors (train.trainable=${config.train.trainable})`);
   const engines = await startEngines(config, model);
+  const kernels = engines.nchwcBlock > 0 ? `NCHWc, block ${engines.nchwcBlock}` : 'plain NCHW';
+  log(`engine: ${config.device}, ${kernels} kernels (kernels=${config.kernels}), ${config.threads === 0 ? 'all cores' : `${config.threads} threads`}`);
   try {
     const { final, epochs } = await runLoop(config, data, engines, {
       runDir, tracker, resume: options.resumeDir !== undefined, ...(options.signal === undefined ? {} : { signal: options.signal }),

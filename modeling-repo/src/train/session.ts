@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { Device } from '../config/index.js';
+import type { Device, Kernels } from '../config/index.js';
 import { attr, NCHWC_DOMAIN, type Graph } from '../graph/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
 
@@ -76,4 +76,22 @@ export async function nchwcBlockSize(): Promise<number> {
     nchwcBlockCache = 0;
   }
   return nchwcBlockCache;
+}
+
+/**
+ * The NCHWc block size training and evaluation graphs are built with for `kernels` on `device`
+ * (0: plain NCHW graphs). NCHWc ops are ONNX Runtime CPU kernels, so other devices run plain graphs.
+ */
+export async function kernelBlock(kernels: Kernels, device: Device): Promise<number> {
+  if (kernels === 'plain' || (kernels === 'auto' && device !== 'cpu')) {
+    return 0;
+  }
+  if (device !== 'cpu') {
+    throw new DeviceError(`kernels=nchwc runs ONNX Runtime's CPU kernels, not device=${device}: use kernels=auto or kernels=plain`);
+  }
+  const block = await nchwcBlockSize();
+  if (kernels === 'nchwc' && block === 0) {
+    throw new DeviceError("kernels=nchwc: this machine's ONNX Runtime has no NCHWc kernels (they need x86-64 with AVX2 or AVX-512): use kernels=auto or kernels=plain");
+  }
+  return block;
 }

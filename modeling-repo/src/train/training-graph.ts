@@ -1,4 +1,4 @@
-import { attr, differentiate, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
+import { attr, differentiate, foldMovementChains, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
 import { appendAdamW, type AdamWHyper } from './adamw.js';
 import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
@@ -139,7 +139,8 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   if (options.exposeGradients === true) {
     b.output(b.named(grads, GRADS));
   }
-  return { graph: b.build(), layout };
+  // The filter reorders of the NCHWc kernels and their gradients' reorders cancel: fold them.
+  return { graph: foldMovementChains(b.build()), layout };
 }
 
 /**
