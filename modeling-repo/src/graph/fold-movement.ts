@@ -14,6 +14,8 @@ import { isStatic } from './shape.js';
 import { makeTensor, toFloat64 } from './tensor.js';
 
 const MOVEMENT = new Set(['Reshape', 'Transpose']);
+/** Weight of a generic (rank > 2) Transpose against one node of a chain; see `cost`. */
+const GENERIC_TRANSPOSE_COST = 10;
 
 interface Chain {
   readonly nodes: readonly Node[];
@@ -52,7 +54,8 @@ class Folder {
         nodes.unshift(p);
       }
       const first = nodes[0];
-      return nodes.length > 1 && first !== undefined ? [{ nodes, source: first.inputs[0] ?? '', output: end.outputs[0] ?? '' }] : [];
+      const worthALook = nodes.length > 1 || cost(nodes) > nodes.length;
+      return worthALook && first !== undefined ? [{ nodes, source: first.inputs[0] ?? '', output: end.outputs[0] ?? '' }] : [];
     });
   }
 
@@ -107,7 +110,7 @@ class Folder {
     for (const chain of this.chains()) {
       const order = this.netOrder(chain);
       const nodes = order === null ? null : this.replacement(chain, order);
-      if (nodes !== null && nodes.length < chain.nodes.length) {
+      if (nodes !== null && cost(nodes) < cost(chain.nodes)) {
         chain.nodes.forEach((n, i) => replaced.set(n, i === chain.nodes.length - 1 ? nodes : []));
       }
     }
@@ -123,6 +126,15 @@ class Folder {
     graphOutputs(this.graph).forEach((o) => used.add(o));
     return { ...this.graph, nodes, initializers: new Map([...initializers].filter(([name]) => used.has(name))) };
   }
+}
+
+/**
+ * What a chain costs to run: a Transpose of rank above 2 is ONNX Runtime's slow generic kernel
+ * (3x a 2-d one on filters), a Reshape is nearly free.
+ */
+function cost(nodes: readonly Node[]): number {
+  const generic = nodes.filter((n) => n.op === 'Transpose' && (n.attrs.perm?.kind === 'ints' ? n.attrs.perm.value.length : 0) > 2).length;
+  return GENERIC_TRANSPOSE_COST * generic + nodes.length;
 }
 
 function graphOutputs(graph: Graph): string[] {

@@ -298,7 +298,8 @@ describe('gradients match float64 finite differences', () => {
       b.nodes.forEach((n) => used.add(n.op));
     }
     smallCnn(new GraphBuilder('cnn'), {}); // built above too; its ops are a subset of the cases'
-    const missing = RULES.filter((r) => r.grad !== null && !used.has(r.op)).map((r) => r.op);
+    // The NCHWc domain's rules are checked in nchwc.test.ts.
+    const missing = RULES.filter((r) => r.domain === undefined && r.grad !== null && !used.has(r.op)).map((r) => r.op);
     expect(missing).toEqual([]);
   });
 });
