@@ -45,8 +45,8 @@ describe('foldMovementChains', () => {
   it('keeps a chain that is neither, and values read twice stay computed', () => {
     const b = new GraphBuilder('kept');
     const x = b.input('x', 'float32', [2, 3, 4]);
-    const t = b.op('Transpose', [x], perm([1, 2, 0]));
-    const u = b.op('Transpose', [t], perm([1, 0, 2]));
+    const t = b.op('Transpose', [x], perm([1, 0, 2]));
+    const u = b.op('Transpose', [t], perm([0, 2, 1]));
     b.output(b.named(b.op('Reshape', [u, b.int64s([24])]), 'y'));
     b.output(b.named(b.op('Exp', [t]), 'z'));
     const graph = b.build();
