@@ -9,6 +9,7 @@ import { toOnnxBytes } from '../onnx/index.js';
 import { adamwReference, appendAdamW, type AdamWState } from './adamw.js';
 import { gatherParams, initialState } from './flat-params.js';
 import { appendBceWithLogits, bceWithLogits } from './loss.js';
+import { nchwcBlockSize } from './session.js';
 import { bakeParams, buildEvalGraph, buildTrainingGraph } from './training-graph.js';
 
 async function session(graph: Graph): Promise<ort.InferenceSession> {
@@ -138,11 +139,17 @@ describe('training step graph', () => {
     expect(headOnly.graph.initializers.has('stem.weight')).toBe(true);
   });
 
-  it('gives gradients equal to float64 central finite differences of its loss', async () => {
+  it.each(['plain', 'NCHWc'])('gives gradients equal to float64 central finite differences of its loss (%s kernels)', async (kernels) => {
     const batch = 2;
     const { classifier, image, target } = tinySetup(batch, 8, 3, 4);
     const trainable = selectTrainable(classifier.params, 'all');
-    const { graph, layout } = buildTrainingGraph(classifier.graph, { batch, trainable, optimizer: hyper, lrMultipliers: { backbone: 1, head: 1 }, exposeGradients: true });
+    // The tiny CNN's 1-4 channels make the NCHWc graph pad every tensor to a block.
+    const nchwcBlock = kernels === 'plain' ? 0 : await nchwcBlockSize();
+    if (kernels !== 'plain' && nchwcBlock === 0) {
+      console.log('skipped: this ONNX Runtime build has no NCHWc kernels');
+      return;
+    }
+    const { graph, layout } = buildTrainingGraph(classifier.graph, { batch, trainable, optimizer: hyper, lrMultipliers: { backbone: 1, head: 1 }, exposeGradients: true, nchwcBlock });
     // Zero biases put ReLU inputs exactly on the kink where no derivative exists (a dead input
     // channel gives pre-activation = bias = 0): move every parameter off it, and make the head
     // larger so the backbone's gradients stand well above float32 noise.
@@ -181,6 +188,44 @@ describe('training step graph', () => {
     });
     expect(errors).toHaveLength(layout.slots.reduce((n, slot) => n + Math.min(slot.size, 6), 0));
     expect(Math.max(...errors)).toBeLessThan(1e-4);
+  });
+});
+
+describe('training step on NCHWc kernels', () => {
+  it('gives the plain step\'s losses and states to float32 rounding, over several steps', async () => {
+    const block = await nchwcBlockSize();
+    if (block === 0) {
+      console.log('skipped: this ONNX Runtime build has no NCHWc kernels');
+      return;
+    }
+    const batch = 4;
+    const { classifier, image, target } = tinySetup(batch, 16, 17, 16);
+    const trainable = selectTrainable(classifier.params, 'all');
+    const options = { batch, trainable, optimizer: hyper, lrMultipliers: { backbone: 0.5, head: 1 } };
+    const runs = await Promise.all([0, block].map(async (nchwcBlock) => {
+      const { graph, layout } = buildTrainingGraph(classifier.graph, { ...options, nchwcBlock });
+      const s = await session(graph);
+      let state = initialState(gatherParams(classifier.graph, layout));
+      const losses: number[] = [];
+      for (let step = 1; step <= 4; step++) {
+        const r = await s.run({
+          state: f32(state, [state.length]), image: new ort.Tensor('uint8', image, [batch, 16, 16, 3]),
+          target: f32(target, [batch, 17]), lr: scalar(0.01), step: scalar(step),
+        });
+        losses.push(data(r.loss)[0] ?? NaN);
+        state = data(r.state_out);
+      }
+      await s.release();
+      return { losses, state, nchwcOps: graph.nodes.filter((n) => n.domain !== undefined).length };
+    }));
+    const [plain, nchwc] = runs;
+    expect(plain?.nchwcOps).toBe(0);
+    expect(nchwc?.nchwcOps).toBeGreaterThan(0);
+    nchwc?.losses.forEach((loss, i) => {
+      expect(loss).toBeCloseTo(plain?.losses[i] ?? NaN, 5);
+    });
+    const worst = Math.max(...Array.from(nchwc?.state ?? [], (v, i) => Math.abs(v - (plain?.state[i] ?? NaN)) / (1 + Math.abs(v))));
+    expect(worst).toBeLessThan(1e-4);
   });
 });
 

@@ -92,5 +92,16 @@ export const reorderOutput: OpRule = {
     }
     return [makeTensor('float64', [n, c, h, w], plain)];
   },
-  grad: ({ node, b, dy }) => [emitReorderInput(b, dy0(dy, 'ReorderOutput'), blockOf(node.attrs), intAttr(node.attrs, 'channels_last', 0) === 1)],
+  grad: ({ node, b, dy }) => {
+    const last = intAttr(node.attrs, 'channels_last', 0) === 1;
+    const block = blockOf(node.attrs);
+    const channels = intAttr(node.attrs, 'channels');
+    let g = dy0(dy, 'ReorderOutput');
+    if (channels % CHANNEL_MULTIPLE !== 0) {
+      // ReorderInput wants whole groups of 4 channels: zero-pad to the block first.
+      const extra = padChannels(channels, block) - channels;
+      g = b.op('Pad', [g, b.int64s(last ? [0, 0, 0, 0, 0, 0, 0, extra] : [0, 0, 0, 0, 0, extra, 0, 0])]);
+    }
+    return [emitReorderInput(b, g, block, last)];
+  },
 };
