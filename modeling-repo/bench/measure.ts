@@ -9,9 +9,10 @@ import ort from 'onnxruntime-node';
 import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone/index.js';
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
-import type { Graph } from '../src/graph/index.js';
-import { buildTrainingGraph, LOSS } from '../src/train/training-graph.js';
+import { nchwcBlockSize } from '../src/train/session.js';
+import { buildTrainingGraph } from '../src/train/training-graph.js';
 import { installPlainConvGrad } from './formulations/install.js';
+import { summarizeProfile, type OpTime } from './profile.js';
 
 export interface MeasureRequest {
   readonly mode: 'infer' | 'train';
@@ -21,8 +22,10 @@ export interface MeasureRequest {
   readonly threads: number;
   readonly steps: number;
   readonly profile: boolean;
-  /** Conv gradient formulation: the registry's (fast) or the plain one of conv-grad.ts. */
+  /** Conv gradient formulation of plain graphs: the registry's (fast) or the plain one of conv-grad.ts. */
   readonly convGrad: 'fast' | 'plain';
+  /** Training graph on ONNX Runtime's NCHWc kernels, or the plain NCHW one. */
+  readonly kernels: 'nchwc' | 'plain';
   /** Let idle intra-op threads spin (ONNX Runtime's default); off helps on a busy machine. */
   readonly spin: boolean;
 }
@@ -37,7 +40,11 @@ export interface Measurement {
   readonly peakRssBytes: number;
   readonly losses?: number[];
   readonly profileFile?: string;
+  /** From the profile of a training step: kernel time per phase and the five slowest op types. */
+  readonly breakdown?: { readonly phases: Readonly<Record<string, number>>; readonly top: readonly OpTime[] };
 }
+
+const TOP_OPS = 5;
 
 const CLASSES = 17;
 const WARMUP = 2;
@@ -89,15 +96,6 @@ function finishProfile(session: ort.InferenceSession, request: MeasureRequest): 
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
-/**
- * Names every node after its phase (forward up to the loss, then backward and optimizer), so a
- * profile can be split by phase: profile-summary.ts groups by the prefix.
- */
-function phaseNamed(graph: Graph): Graph {
-  const lossAt = graph.nodes.findIndex((n) => n.outputs.includes(LOSS));
-  return { ...graph, nodes: graph.nodes.map((n, i) => ({ ...n, name: `${i <= lossAt ? 'fwd' : 'bwd'}${i}` })) };
-}
-
 export async function measure(request: MeasureRequest): Promise<Measurement> {
   if (request.convGrad === 'plain') {
     installPlainConvGrad();
@@ -117,11 +115,16 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
     return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), profileFile: finishProfile(session, request) };
   }
   const trainable = selectTrainable(classifier.params, 'all');
+  const nchwcBlock = request.kernels === 'nchwc' ? await nchwcBlockSize() : 0;
+  if (request.kernels === 'nchwc' && nchwcBlock === 0) {
+    throw new Error('kernels=nchwc: this ONNX Runtime build has no NCHWc kernels');
+  }
   const { graph, layout } = buildTrainingGraph(classifier.graph, {
     batch: request.batch, trainable,
     optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 }, lrMultipliers: { backbone: 0.1, head: 1 },
+    nchwcBlock,
   });
-  const bytes = toOnnxBytes(request.profile ? phaseNamed(graph) : graph);
+  const bytes = toOnnxBytes(graph);
   const buildMs = performance.now() - started;
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(bytes, sessionOptions(request));
@@ -142,5 +145,7 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
     [state, spare] = [spare, state];
   });
   const profileFile = finishProfile(session, request);
-  return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), losses, profileFile };
+  const summary = profileFile === undefined ? undefined : summarizeProfile(profileFile);
+  const breakdown = summary === undefined ? undefined : { phases: summary.phases, top: summary.byType.slice(0, TOP_OPS) };
+  return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), losses, profileFile, breakdown };
 }

@@ -1,20 +1,31 @@
 /**
  * `npm run bench`: MobileNetV2 inference vs full training step (all layers trainable), batch 32,
  * at 64 and 128 px, on the CPU with ONNX Runtime. Each measurement runs in its own child
- * process so that peak RSS is that measurement's alone.
+ * process so that peak RSS is that measurement's alone. Per size, one more child profiles a
+ * training step and prints where its time goes: forward, backward and optimizer, and the five
+ * slowest op types.
  *
- *   npm run bench                      # the table
+ *   npm run bench                                  # the table (NCHWc training graphs where available)
  *   npm run bench -- --sizes=64 --steps=5 --threads=2
- *   npm run bench -- --profile         # also write ONNX Runtime profiles of one training step
+ *   npm run bench -- --kernels=nchwc,plain         # both training graphs side by side
+ *   npm run bench -- --kernels=plain --conv-grad=plain,fast
+ *   npm run bench -- --profile                     # keep the profiles (bench/profile-summary.ts reads them)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nchwcBlockSize } from '../src/train/session.js';
 import { measure, type Measurement, type MeasureRequest } from './measure.js';
 
 const ONNX_FILE = 'mobilenet_v2_1.0_224_imagenet.onnx';
 const here = fileURLToPath(new URL('.', import.meta.url));
+const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=3] [--threads=2]
+  [--kernels=nchwc,plain] [--conv-grad=fast,plain] [--profile] [--no-breakdown] [--no-spin]
+Backbone: $BACKBONES_DIR/${ONNX_FILE} (default ../shared/backbones).`;
+
+type Kernels = MeasureRequest['kernels'];
+type ConvGrad = MeasureRequest['convGrad'];
 
 interface Args {
   readonly sizes: number[];
@@ -22,20 +33,25 @@ interface Args {
   readonly steps: number;
   readonly threads: number;
   readonly profile: boolean;
-  readonly convGrads: ('fast' | 'plain')[];
+  readonly breakdown: boolean;
+  readonly kernels: Kernels[] | 'auto';
+  readonly convGrads: ConvGrad[];
   readonly spin: boolean;
   readonly child?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const kernels = get('kernels');
   return {
     sizes: (get('sizes') ?? '64,128').split(',').map(Number),
     batch: Number(get('batch') ?? 32),
     steps: Number(get('steps') ?? 3),
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
+    breakdown: !argv.includes('--no-breakdown'),
     spin: !argv.includes('--no-spin'),
+    kernels: kernels === undefined ? 'auto' : kernels.split(',').map((v) => (v === 'plain' ? 'plain' : 'nchwc')),
     convGrads: (get('conv-grad') ?? 'fast').split(',').map((v) => (v === 'plain' ? 'plain' : 'fast')),
     child: get('child'),
   };
@@ -60,38 +76,49 @@ function inChild(request: MeasureRequest): Measurement {
   return JSON.parse(line) as Measurement;
 }
 
-function pad(text: string, width: number): string {
-  return text.padStart(width);
+interface Variant { readonly kernels: Kernels; readonly convGrad: ConvGrad }
+interface Row { size: number; variant: Variant; infer: Measurement; train: Measurement; breakdown?: Measurement['breakdown'] }
+
+function label(v: Variant): string {
+  return v.kernels === 'nchwc' ? 'nchwc' : `plain, ${v.convGrad} conv grad`;
 }
 
-interface Row { size: number; convGrad: string; infer: Measurement; train: Measurement }
-
 function printTable(rows: Row[], args: Args): void {
-  const header = ['input', 'conv grad', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
-  const widths = header.map((h) => Math.max(h.length, 8));
+  const header = ['input', 'training graph', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
+  const widths = header.map((h, i) => Math.max(h.length, i === 1 ? 22 : 8));
+  const pad = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
   console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, CPU, ${args.threads} intra-op threads`);
-  console.log(header.map((h, i) => pad(h, widths[i] ?? 0)).join('  '));
-  for (const { size, convGrad, infer, train } of rows) {
-    const cells = [
-      `${size} px`,
-      convGrad,
-      infer.imagesPerSecond.toFixed(1),
-      train.imagesPerSecond.toFixed(1),
-      (infer.imagesPerSecond / train.imagesPerSecond).toFixed(2),
-      infer.msPerBatch.toFixed(0),
-      train.msPerBatch.toFixed(0),
+  console.log(pad(header));
+  for (const { size, variant, infer, train } of rows) {
+    console.log(pad([
+      `${size} px`, label(variant), infer.imagesPerSecond.toFixed(1), train.imagesPerSecond.toFixed(1),
+      (infer.imagesPerSecond / train.imagesPerSecond).toFixed(2), infer.msPerBatch.toFixed(0), train.msPerBatch.toFixed(0),
       `${(train.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-    ];
-    console.log(cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  '));
+    ]));
   }
   console.log('ratio = inference images/s / training-step images/s (lower is better; frameworks reach about 3)');
+  for (const { size, variant, breakdown } of rows) {
+    if (breakdown === undefined) continue;
+    const phases = ['forward', 'backward', 'optimizer'].map((p) => `${p} ${(breakdown.phases[p] ?? 0).toFixed(0)} ms`).join(', ');
+    const top = breakdown.top.map((o) => `${o.op} ${o.ms.toFixed(0)} ms (${o.count})`).join(', ');
+    console.log(`${size} px ${label(variant)} step kernels: ${phases}; top ops: ${top}`);
+  }
+}
+
+async function variants(args: Args): Promise<Variant[]> {
+  const kernels = args.kernels === 'auto' ? [(await nchwcBlockSize()) > 0 ? 'nchwc' as const : 'plain' as const] : args.kernels;
+  return kernels.flatMap((k): Variant[] => (k === 'nchwc' ? [{ kernels: k, convGrad: 'fast' }] : args.convGrads.map((convGrad) => ({ kernels: k, convGrad }))));
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const args = parseArgs(argv);
   if (args.child !== undefined) {
-    const result = await measure(JSON.parse(args.child) as MeasureRequest);
-    console.log(JSON.stringify(result));
+    console.log(JSON.stringify(await measure(JSON.parse(args.child) as MeasureRequest)));
     return;
   }
   const model = backbonePath();
@@ -104,12 +131,14 @@ async function main(): Promise<void> {
     const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, spin: args.spin };
     // Inference is measured next to each training variant, so every ratio compares runs made
     // under the same machine load.
-    for (const convGrad of args.convGrads) {
-      const infer = inChild({ ...base, mode: 'infer', profile: false, convGrad });
+    for (const variant of await variants(args)) {
+      const infer = inChild({ ...base, ...variant, mode: 'infer', profile: false });
       console.error(`  ${size} px inference: ${infer.imagesPerSecond.toFixed(1)} img/s`);
-      const train = inChild({ ...base, mode: 'train', profile: args.profile, convGrad });
-      console.error(`  ${size} px training step (${convGrad} conv gradient): ${train.imagesPerSecond.toFixed(1)} img/s${train.profileFile === undefined ? '' : `, profile ${train.profileFile}`}`);
-      rows.push({ size, convGrad, infer, train });
+      const train = inChild({ ...base, ...variant, mode: 'train', profile: args.profile });
+      console.error(`  ${size} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s${train.profileFile === undefined ? '' : `, profile ${train.profileFile}`}`);
+      // Profiling slows a run down: the breakdown comes from its own child, not the timed one.
+      const profiled = args.profile ? train : args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1 }) : undefined;
+      rows.push({ size, variant, infer, train, breakdown: profiled?.breakdown });
     }
   }
   printTable(rows, args);

@@ -3,10 +3,10 @@ import { GraphBuilder } from './builder.js';
 import { evaluateGraph } from './evaluate.js';
 import { foldMovementChains } from './fold-movement.js';
 import { randomTensor } from './gradcheck.js';
-import { attr, type Graph } from './ir.js';
+import { attr, type Attrs, type Graph } from './ir.js';
 import { toFloat64 } from './tensor.js';
 
-const perm = (value: number[]) => ({ perm: attr.ints(value) });
+const perm = (value: number[]): Attrs => ({ perm: attr.ints(value) });
 
 function outputsAgree(a: Graph, b: Graph, dims: number[]): void {
   const feeds = { x: randomTensor(dims, 3) };

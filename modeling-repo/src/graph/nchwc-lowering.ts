@@ -15,8 +15,8 @@
  */
 import { GraphBuilder } from './builder.js';
 import { attr, numel, type Attrs, type Graph, type Node, type Tensor } from './ir.js';
-import { convGeometry } from './kernels/conv.js';
-import { BLOCK_ATTR, blockFilter, filterForm, NCHWC_DOMAIN, padChannels, padFilter, reorderInput, reorderOutput } from './ops/nchwc-layout.js';
+import { convGeometry, type ConvGeometry } from './kernels/conv.js';
+import { BLOCK_ATTR, blockFilter, filterForm, NCHWC_DOMAIN, padChannels, padFilter, reorderInput } from './ops/nchwc-layout.js';
 import { toFloat64 } from './tensor.js';
 
 export interface NchwcOptions {
@@ -27,6 +27,13 @@ export interface NchwcOptions {
 /** ONNX Runtime's ReorderInput needs channel counts that are multiples of 4. */
 const REORDER_MULTIPLE = 4;
 const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Identity']);
+
+interface ConvPlan {
+  readonly cin: number;
+  readonly cout: number;
+  readonly g: ConvGeometry;
+  readonly depthwise: boolean;
+}
 
 interface Blocked {
   readonly name: string;
@@ -40,6 +47,8 @@ class Lowering {
   private readonly plain = new Set<string>();
   private readonly uses = new Map<string, Node[]>();
   private readonly fused = new Set<Node>();
+  /** Conv -> the activation node fused into it. */
+  private readonly fusedWith = new Map<Node, Node>();
 
   constructor(private readonly graph: Graph, private readonly block: number) {
     this.b = new GraphBuilder(graph.name, 'nchwc/');
@@ -113,43 +122,62 @@ class Lowering {
   }
 
   private convBlocked(node: Node): boolean {
-    const [x = '', w = '', bias = ''] = node.inputs;
-    const xs = this.shape(x);
-    const ws = this.b.info(w).shape;
-    // The batch may be symbolic (evaluation graphs); channels, space and filters must be known.
-    if (xs.length !== 4 || ws.length !== 4 || ![...xs.slice(1), ...ws].every((d) => typeof d === 'number')) {
+    const plan = this.convPlan(node);
+    if (plan === null) {
       return false;
     }
-    const [cin = 1, cout = 1, perGroup = 1] = [Number(xs[1]), Number(ws[0]), Number(ws[1])];
-    const g = convGeometry(node.attrs, xs.slice(2), ws.slice(2).map(Number));
-    const depthwise = g.group > 1 && g.group === cin && cout === cin && perGroup === 1;
-    if (g.group !== 1 && !depthwise) {
-      return false;
-    }
-    const input = this.convInput(x, cin, g.group);
+    const input = this.convInput(node.inputs[0] ?? '', plan.cin, plan.g.group);
     if (input === null) {
       return false;
     }
-    const op = padChannels(cout, this.block);
-    const ip = depthwise ? 1 : input.blocked ? padChannels(cin, this.block) : cin;
-    const form = input.blocked ? filterForm(padChannels(cin, this.block), g.group, this.block) : 'OIHWBo';
+    const out = this.b.op('Conv', this.convInputs(node, plan, input), this.convAttrs(node, plan), NCHWC_DOMAIN);
+    const produced = this.fusedWith.get(node)?.outputs[0] ?? node.outputs[0] ?? '';
+    this.blocked.set(produced, { name: out, channels: plan.cout });
+    return true;
+  }
+
+  /** Channels and geometry of a conv NchwcConv can run (dense, or one filter per channel), else null. */
+  private convPlan(node: Node): ConvPlan | null {
+    const xs = this.shape(node.inputs[0] ?? '');
+    const ws = this.b.info(node.inputs[1] ?? '').shape;
+    // The batch may be symbolic (evaluation graphs); channels, space and filters must be known.
+    if (xs.length !== 4 || ws.length !== 4 || ![...xs.slice(1), ...ws].every((d) => typeof d === 'number')) {
+      return null;
+    }
+    const [cin, cout, perGroup] = [Number(xs[1]), Number(ws[0]), Number(ws[1])];
+    const g = convGeometry(node.attrs, xs.slice(2), ws.slice(2).map(Number));
+    const depthwise = g.group > 1 && g.group === cin && cout === cin && perGroup === 1;
+    return g.group === 1 || depthwise ? { cin, cout, g, depthwise } : null;
+  }
+
+  /** X, the blocked filter (channels padded to the block) and the padded bias. */
+  private convInputs(node: Node, plan: ConvPlan, input: { name: string; blocked: boolean }): string[] {
+    const [, w = '', bias = ''] = node.inputs;
+    const op = padChannels(plan.cout, this.block);
+    const cinPadded = padChannels(plan.cin, this.block);
+    const ip = plan.depthwise ? 1 : input.blocked ? cinPadded : plan.cin;
+    const form = input.blocked ? filterForm(cinPadded, plan.g.group, this.block) : 'OIHWBo';
     const inputs = [input.name, blockFilter(this.b, padFilter(this.b, w, op, ip), form, this.block)];
     if (bias !== '') {
-      inputs.push(op === cout ? bias : this.b.op('Pad', [bias, this.b.int64s([0, op - cout])]));
+      inputs.push(op === plan.cout ? bias : this.b.op('Pad', [bias, this.b.int64s([0, op - plan.cout])]));
     }
+    return inputs;
+  }
+
+  private convAttrs(node: Node, plan: ConvPlan): Attrs {
     const activation = this.fusableActivation(node);
-    const attrs: Attrs = {
-      kernel_shape: attr.ints([...g.kernel]),
-      strides: attr.ints([...g.strides]),
-      dilations: attr.ints([...g.dilations]),
-      pads: attr.ints([...g.pads]),
-      group: attr.int(depthwise ? op : 1),
+    if (activation !== null) {
+      this.fusedWith.set(node, activation.node);
+    }
+    return {
+      kernel_shape: attr.ints([...plan.g.kernel]),
+      strides: attr.ints([...plan.g.strides]),
+      dilations: attr.ints([...plan.g.dilations]),
+      pads: attr.ints([...plan.g.pads]),
+      group: attr.int(plan.depthwise ? padChannels(plan.cout, this.block) : 1),
       ...(activation?.attrs ?? {}),
       [BLOCK_ATTR]: attr.int(this.block),
     };
-    const out = this.b.op('Conv', inputs, attrs, NCHWC_DOMAIN);
-    this.blocked.set(activation?.node.outputs[0] ?? node.outputs[0] ?? '', { name: out, channels: cout });
-    return true;
   }
 
   /** A Relu or constant Clip that alone reads the conv's output, as NchwcConv attributes. */

@@ -140,7 +140,21 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
     b.output(b.named(grads, GRADS));
   }
   // The filter reorders of the NCHWc kernels and their gradients' reorders cancel: fold them.
-  return { graph: foldMovementChains(b.build()), layout };
+  return { graph: namedByPhase(foldMovementChains(b.build()), loss, grads), layout };
+}
+
+export const PHASES = ['forward', 'backward', 'optimizer'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/**
+ * Names every node `<phase>/<op>_<index>`: forward up to the loss, backward up to the flat
+ * gradient, then the optimizer, so that profiles (bench/profile.ts) can be split by phase.
+ */
+function namedByPhase(graph: Graph, loss: string, grads: string): Graph {
+  const lossAt = graph.nodes.findIndex((n) => n.outputs.includes(loss));
+  const gradsAt = graph.nodes.findIndex((n) => n.outputs.includes(grads));
+  const phaseOf = (i: number): Phase => (i <= lossAt ? 'forward' : i <= gradsAt ? 'backward' : 'optimizer');
+  return { ...graph, nodes: graph.nodes.map((n, i) => ({ ...n, name: `${phaseOf(i)}/${n.op}_${i}` })) };
 }
 
 /**

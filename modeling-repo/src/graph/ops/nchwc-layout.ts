@@ -40,6 +40,18 @@ export function padFilter(b: GraphBuilder, w: string, o: number, i: number): str
   return b.op('Pad', [w, b.int64s([0, 0, 0, 0, o - wo, i - wi, 0, 0])]);
 }
 
+/**
+ * Axis orders between a plain filter split as [O/B, Bo, I, KH, KW] (OIHWBo) or
+ * [O/B, Bo, I/B, Bi, KH, KW] (OIHWBiBo) and its blocked memory, and the channel swap of a dense
+ * blocked filter (its transposed convolution's filter).
+ */
+const LAST_OF_SIX = 5;
+const TO_OIHWBO = [0, 2, 3, 4, 1];
+const FROM_OIHWBO = [0, 4, 1, 2, 3];
+const TO_OIHWBIBO = [0, 2, 4, LAST_OF_SIX, 3, 1];
+const FROM_OIHWBIBO = [0, LAST_OF_SIX, 1, 4, 2, 3];
+const SWAP_OIHWBIBO = [1, 0, 2, 3, LAST_OF_SIX, 4];
+
 /** Memory shape of a blocked filter of logical shape [O, I, KH, KW]. */
 function blockedDims(form: FilterForm, dims: readonly number[], block: number): number[] {
   const [o = 1, i = 1, kh = 1, kw = 1] = dims;
@@ -58,7 +70,7 @@ export function permute(b: GraphBuilder, x: string, dims: readonly number[], per
   const runs: number[][] = [];
   for (const a of order) {
     const last = runs.at(-1);
-    if (last !== undefined && last.at(-1) === a - 1 && kept.includes(a - 1) && kept.indexOf(a) === kept.indexOf(a - 1) + 1) {
+    if (last?.at(-1) === a - 1 && kept.indexOf(a) === kept.indexOf(a - 1) + 1) {
       last.push(a);
     } else {
       runs.push([a]);
@@ -79,15 +91,15 @@ export function blockFilter(b: GraphBuilder, w: string, form: FilterForm, block:
   const dims = staticShape(b.info(w).shape, 'filter');
   const [o = 1, i = 1, kh = 1, kw = 1] = dims;
   if (form === 'OIHWBo') {
-    return permute(b, w, [o / block, block, i, kh, kw], [0, 2, 3, 4, 1], dims);
+    return permute(b, w, [o / block, block, i, kh, kw], TO_OIHWBO, dims);
   }
-  return permute(b, w, [o / block, block, i / block, block, kh, kw], [0, 2, 4, 5, 3, 1], dims);
+  return permute(b, w, [o / block, block, i / block, block, kh, kw], TO_OIHWBIBO, dims);
 }
 
 /** Blocked filter -> plain OIHW of the same logical shape. */
 export function unblockFilter(b: GraphBuilder, w: string, form: FilterForm, block: number): string {
   const dims = staticShape(b.info(w).shape, 'filter');
-  const perm = form === 'OIHWBo' ? [0, 4, 1, 2, 3] : [0, 5, 1, 4, 2, 3];
+  const perm = form === 'OIHWBo' ? FROM_OIHWBO : FROM_OIHWBIBO;
   return permute(b, w, blockedDims(form, dims, block), perm, dims);
 }
 
@@ -109,7 +121,7 @@ export function flippedFilter(b: GraphBuilder, w: string, form: FilterForm, bloc
   if (form === 'OIHWBo') {
     return b.op('Reshape', [x, b.int64s(dims)]);
   }
-  return permute(b, x, memory, [1, 0, 2, 3, 5, 4], [i, o, kh, kw]);
+  return permute(b, x, memory, SWAP_OIHWBIBO, [i, o, kh, kw]);
 }
 
 /** Which blocked filter form a conv over an input of `channels` channels uses. */

@@ -15,21 +15,17 @@ const RANK = 4;
 /** ONNX Runtime's ReorderInput handles channel counts that are multiples of 4 only. */
 const CHANNEL_MULTIPLE = 4;
 
-/** [N, H, W, C] <-> [N, C, H, W] in float64 (perm [0, 3, 1, 2] or its inverse). */
+/** [N, H, W, C] <-> [N, C, H, W] in float64: toLast reads [n, C, H, W], else [n, H, W, C]. */
 function swapChannels(x: Float64Array, dims: readonly number[], toLast: boolean): Float64Array {
-  const [n = 1, a = 1, b = 1, c = 1] = dims;
+  const [, a = 1, b = 1, c = 1] = dims;
   const out = new Float64Array(x.length);
-  // toLast: x is [n, a=C, b=H, c=W] -> [n, H, W, C]; else x is [n, a=H, b=W, c=C] -> [n, C, H, W].
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < a; p++) {
-      for (let q = 0; q < b; q++) {
-        for (let r = 0; r < c; r++) {
-          const src = ((i * a + p) * b + q) * c + r;
-          out[toLast ? ((i * b + q) * c + r) * a + p : ((i * c + r) * a + p) * b + q] = x[src] ?? 0;
-        }
-      }
-    }
-  }
+  x.forEach((v, src) => {
+    const r = src % c;
+    const q = Math.floor(src / c) % b;
+    const p = Math.floor(src / (b * c)) % a;
+    const i = Math.floor(src / (a * b * c));
+    out[toLast ? ((i * b + q) * c + r) * a + p : ((i * c + r) * a + p) * b + q] = v;
+  });
   return out;
 }
 
