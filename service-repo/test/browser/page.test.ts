@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildTestApp, cleanTempDirs, tinyBundle } from '../helpers/app.js';
+import { skipNotice } from '../helpers/skip-notice.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.log(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+if (!haveBrowser) skipNotice('browser test (test/browser)', `no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 const maybe = haveBrowser ? describe : describe.skip;
 const SCREENSHOT = join(tmpdir(), 'planet-svc-page.png');
 
