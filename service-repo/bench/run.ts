@@ -19,7 +19,15 @@ import { fileURLToPath } from 'node:url';
 import { readBundle, type Bundle } from '../src/lib/bundle.js';
 import { OnnxModel } from '../src/lib/onnx-model.js';
 import { prepareImage } from '../src/lib/preprocess.js';
+import { noArguments } from '../src/lib/cli-usage.js';
 import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
+
+const USAGE = `usage: [MODEL_DIR=BUNDLE] [BENCH_SECONDS=6] npm run bench
+
+In-process ceiling (decode + resize + inference per batch size), then the service on loopback with
+1, 8 and 64 concurrent clients (images/s, p50, p99, peak RSS). No arguments: MODEL_DIR picks the
+bundle (default a tiny generated one), BENCH_SECONDS the length of each phase.`;
+noArguments(process.argv.slice(2), USAGE);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '6');

@@ -3,6 +3,7 @@
 const $ = (id) => document.getElementById(id);
 const LABEL_COUNT = 17;
 let sessionPromise;
+let cardChecked = false;
 
 function headers() {
   const key = $('apikey').value.trim();
@@ -55,6 +56,32 @@ function render(files, body) {
   });
 }
 
+/**
+ * The demo's smoke model (and the test bundle) is trained on generated images: its tags say nothing
+ * about real chips, and a user should not have to read model.json to learn that.
+ */
+function syntheticData(card) {
+  const training = card.training ?? {};
+  if (typeof training.data === 'string' && /^synthetic\b/i.test(training.data)) return training.data;
+  if (training.config?.data?.synthetic?.enabled === true) return 'synthetic data';
+  return undefined;
+}
+
+async function checkModelCard() {
+  if (cardChecked) return;
+  // Before the API key is typed this answers 401: try again after the next successful answer.
+  const res = await fetch('/v1/model', { headers: headers() }).catch(() => undefined);
+  if (res === undefined || !res.ok) return;
+  cardChecked = true;
+  const card = await res.json();
+  const data = syntheticData(card);
+  if (data === undefined) return;
+  const notice = $('notice');
+  notice.textContent = `Demo model: ${card.name} ${card.version} was trained on synthetic images (${data}), not on Planet chips. ` +
+    'Its tags and probabilities are meaningless; it is here to try the service, not to tag real chips.';
+  notice.hidden = false;
+}
+
 async function browserSession() {
   sessionPromise ??= (async () => {
     const ort = await import('/ort/ort.wasm.min.mjs');
@@ -101,12 +128,18 @@ async function handle(fileList) {
   $('status').textContent = `Tagging ${files.length} image(s)…`;
   $('status').className = '';
   $('agreement').textContent = '';
+  delete $('agreement').dataset.maxDiff;
   try {
     const body = await post('/v1/predict', files);
     render(files, body);
     $('status').textContent = `${body.model.name} ${body.model.version}: ${files.length} image(s) tagged.`;
+    void checkModelCard();
     if ($('browser').checked) await compareInBrowser(files, body);
   } catch (error) {
+    // The previous answer is not the answer to these files: it must not stay under the error.
+    $('results').replaceChildren();
+    $('agreement').textContent = '';
+    delete $('agreement').dataset.maxDiff;
     $('status').textContent = String(error.message ?? error);
     $('status').className = 'error';
   }
@@ -123,3 +156,4 @@ drop.addEventListener('drop', (event) => {
   void handle(event.dataTransfer.files);
 });
 $('files').addEventListener('change', (event) => { void handle(event.target.files); });
+void checkModelCard();

@@ -5,10 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../src/build.js';
+import { noArguments } from '../src/lib/cli-usage.js';
 import { loadConfig } from '../src/lib/config.js';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
+noArguments(process.argv.slice(2), 'usage: npm run openapi\n\nWrites openapi.yaml from the route schemas (no model needed); a test compares it with /openapi.json.');
 const app = await buildServer(loadConfig({ LOG_LEVEL: 'silent', MODEL_DIR: '/nonexistent' }), { autoLoadModel: false });
 await app.ready();
 writeFileSync(OPENAPI_FILE, app.swagger({ yaml: true }));

@@ -1,12 +1,21 @@
 /** Fastify server options from the configuration: logging, request ids, body limit, timeouts. */
 import { randomUUID } from 'node:crypto';
-import type { FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import type { FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
+import { clientErrorHandler } from './lib/client-error.js';
 import type { Config } from './lib/config.js';
+import { describeError, errorBody } from './lib/error-reply.js';
 
 const PLUGIN_TIMEOUT_MS = 60_000;
 const MAX_REQUEST_ID_LENGTH = 128;
 
-export function serverOptions(config: Config): FastifyServerOptions {
+function sendFrameworkError(config: Config, error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const described = describeError(error, config);
+  request.log.info({ err: error, url: request.url }, described.message);
+  void reply.code(described.statusCode).header('x-request-id', request.id).send(errorBody(described, request.id));
+}
+
+export function serverOptions(config: Config): FastifyHttpOptions<Server> {
   return {
     logger: {
       level: config.logLevel,
@@ -21,7 +30,14 @@ export function serverOptions(config: Config): FastifyServerOptions {
     bodyLimit: config.maxBodyBytes,
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
-    return503OnClosing: true,
+    // Draining answers 503 SHUTTING_DOWN from the graceful plugin, in the service's error shape.
+    return503OnClosing: false,
+    // Errors before routing (bad percent-encoding, an over-long path parameter) and before Fastify
+    // (malformed HTTP) get the same error shape as everything else.
+    frameworkErrors: (error, request, reply) => { sendFrameworkError(config, error, request, reply); },
+    clientErrorHandler,
+    // Node would answer a missing Host header itself, with an empty 400: the app checks it instead.
+    http: { requireHostHeader: false },
     forceCloseConnections: 'idle',
     pluginTimeout: PLUGIN_TIMEOUT_MS,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },

@@ -26,4 +26,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-runCommand(main);
+runCommand(main, USAGE);

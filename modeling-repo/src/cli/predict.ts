@@ -35,4 +35,4 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-runCommand(main);
+runCommand(main, USAGE);

@@ -1,9 +1,22 @@
+const HELP_FLAGS: readonly string[] = ['--help', '-h'];
+
+/** `--help` or `-h` anywhere on the command line (after npm's `--`). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some((arg) => HELP_FLAGS.includes(arg));
+}
+
 /**
- * Shared by every command: turns an error into one clear line on stderr and exit code 1 (a
- * stack trace only with DEBUG=1), so bad input reads as a message, not a crash.
+ * Shared by every command: `--help` prints the usage (exit 0) without doing anything else; an
+ * error becomes one clear line on stderr and exit code 1 (a stack trace only with DEBUG=1), so bad
+ * input reads as a message, not a crash.
  */
-export function runCommand(main: (argv: readonly string[]) => Promise<void>): void {
-  main(process.argv.slice(2)).catch((error: unknown) => {
+export function runCommand(main: (argv: readonly string[]) => Promise<void>, usage: string): void {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    console.log(`usage: ${usage}`);
+    return;
+  }
+  main(argv).catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`error: ${message}`);
     if (process.env.DEBUG === '1' && error instanceof Error) console.error(error.stack);

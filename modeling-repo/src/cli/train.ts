@@ -10,11 +10,18 @@ import { runCommand } from './run-command.js';
 /** Exit status of a process ended by SIGINT (128 + 2), as shells report it. */
 const EXIT_INTERRUPTED = 130;
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const USAGE = [
+  'npm run train -- exp=NAME [key=value ...]   (experiments: configs/exp/*.yaml, e.g. exp=smoke, exp=baseline)',
+  '       npm run train -- resume=RUN_DIR            (continue a run with the configuration saved in it)',
+  'key=value overrides any configuration key (train.epochs=3, export.publishDir=); +key=value adds, ~key removes.',
+].join('\n');
 
 /** A resumed run reuses the configuration saved in its folder; new overrides would make it another run. */
 async function configFor(argv: readonly string[]): Promise<{ loaded: LoadedConfig; resumeDir?: string }> {
   const args = parseArgs(argv);
   checkNamed(args.named, ['resume']);
+  // A plain word (`smoke` for `exp=smoke`) would otherwise be ignored and the default run start.
+  if (args.positional.length > 0) throw new Error(`unexpected argument '${args.positional[0] ?? ''}'\nusage: ${USAGE}`);
   const resume = args.named.resume;
   if (resume === undefined) {
     return { loaded: await loadConfig({ configDir: join(PACKAGE_ROOT, 'configs'), exp: args.exp, overrides: args.overrides }) };
@@ -48,4 +55,4 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`validation F2 ${result.card.metrics.f2.toFixed(4)} (at 0.2: ${result.card.metrics.f2AtThreshold0_2.toFixed(4)}), ${result.card.training.seconds} s`);
 }
 
-runCommand(main);
+runCommand(main, USAGE);

@@ -14,7 +14,10 @@ export type ErrorCode =
   | 'MODEL_NOT_READY'
   | 'MODEL_NOT_FOUND'
   | 'QUEUE_FULL'
-  | 'UNAUTHORIZED';
+  | 'SHUTTING_DOWN'
+  | 'UNAUTHORIZED'
+  | 'METHOD_NOT_ALLOWED'
+  | 'MISSING_HOST';
 
 export class RequestError extends Error {
   constructor(
@@ -34,9 +37,14 @@ export const HTTP = {
   badRequest: 400,
   unauthorized: 401,
   notFound: 404,
+  methodNotAllowed: 405,
+  requestTimeout: 408,
   payloadTooLarge: 413,
+  uriTooLong: 414,
   unsupportedMediaType: 415,
+  expectationFailed: 417,
   unprocessable: 422,
+  headersTooLarge: 431,
   serviceUnavailable: 503,
 } as const;
 

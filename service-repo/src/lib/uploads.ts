@@ -76,10 +76,17 @@ export async function prepareUploads(request: FastifyRequest, config: Config, pr
 }
 
 /**
- * preValidation hook of the upload routes: multipart files are streamed by the handler, not parsed
- * into `body`, so an empty object stands in for the body schema check (the schema documents the form).
+ * preValidation hook of the upload routes. Their body schema is per content type, and Fastify only
+ * validates a body whose content type has a schema: a request without any body (no content-type)
+ * would reach the handler with `body` undefined. It is refused here as a client error. Multipart
+ * files are streamed by the handler, not parsed into `body`, so an empty object stands in for the
+ * body schema check (the schema documents the form).
  */
-export function multipartBodyPlaceholder(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+export function requireUploadBody(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
   if (request.isMultipart()) request.body = {};
+  else if (request.body === undefined) {
+    done(new RequestError(HTTP.badRequest, 'NO_FILES', 'the request has no body: send multipart/form-data files or application/json {"images": [{"name", "data"}]}'));
+    return;
+  }
   done();
 }

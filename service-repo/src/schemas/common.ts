@@ -3,14 +3,14 @@ import { Type, type Static } from '@sinclair/typebox';
 
 /**
  * Every error answer. `error` is the message (the Open Inference Protocol's error object is
- * `{"error": "..."}`; the other fields are extra and optional for its clients).
+ * `{"error": "..."}`; the other fields are extra for its clients).
  */
 export const ErrorSchema = Type.Object({
   error: Type.String({ description: 'What went wrong, naming the file or field' }),
   statusCode: Type.Integer(),
-  code: Type.Optional(Type.String({ description: 'Stable machine-readable error code, e.g. BAD_IMAGE, QUEUE_FULL' })),
+  code: Type.String({ description: 'Stable machine-readable error code, e.g. BAD_IMAGE, QUEUE_FULL (README: Limits and error codes)' }),
   file: Type.Optional(Type.String({ description: 'The image the error is about, when there is one' })),
-  requestId: Type.Optional(Type.String()),
+  requestId: Type.String({ description: 'The x-request-id of the answer; the log lines of the request carry it' }),
 }, { description: 'Error', additionalProperties: false });
 
 export type ErrorBody = Static<typeof ErrorSchema>;

@@ -29,7 +29,7 @@ export type JsonImagesBody = Static<JsonImagesBodySchema>;
 
 /**
  * `multipart/form-data` body, for the OpenAPI document: any field name, one or more files. The files
- * are streamed (see multipartBodyPlaceholder), so nothing here is required.
+ * are streamed (see requireUploadBody), so nothing here is required.
  */
 export function multipartImagesBody(maxFiles: number): TObject<{ images: TOptional<TArray<TString>> }> {
   return Type.Object({

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp, cleanTempDirs, tinyBundle } from '../helpers/app.js';
 import { multipart } from '../helpers/multipart.js';
+import { skipNotice } from '../helpers/skip-notice.js';
 
 afterAll(cleanTempDirs);
 
@@ -20,7 +21,7 @@ interface PredictBody { model: { version: string }; predictions: { name: string;
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const realDir = resolve(REPO, process.env.MODEL_DIR ?? '../modeling-repo/models');
 const hasReal = existsSync(resolve(realDir, 'golden.json'));
-if (!hasReal) console.log(`golden test on a real bundle skipped: no bundle at ${realDir} (set MODEL_DIR or export one with modeling-repo)`);
+if (!hasReal) skipNotice('golden test on a real bundle (test/app/golden.test.ts)', `no bundle at ${realDir} (set MODEL_DIR or export one with modeling-repo)`);
 
 /** Sends all samples in requests of at most `perRequest` images; returns the worst difference. */
 async function worstDifference(app: FastifyInstance, golden: Golden[], labels: string[], perRequest: number, asMultipart: boolean): Promise<number> {

@@ -32,6 +32,14 @@ describe('the browser page and its files', () => {
     expect(res.rawPayload.length).toBeGreaterThan(1000);
   });
 
+  it('serves the icon the page declares (no favicon 404 in the browser console)', async () => {
+    const page = await app.inject({ url: '/' });
+    expect(page.body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    const res = await app.inject({ url: '/favicon.svg' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+  });
+
   it('serves no other file of the onnxruntime-web package', async () => {
     expect((await app.inject({ url: '/ort/ort.all.min.mjs' })).statusCode).toBe(400);
     expect((await app.inject({ url: '/ort/../package.json' })).statusCode).toBeGreaterThanOrEqual(400);

@@ -5,18 +5,45 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildTestApp, cleanTempDirs, tinyBundle } from '../helpers/app.js';
+import { skipNotice } from '../helpers/skip-notice.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser) console.log(`browser test skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+if (!haveBrowser) skipNotice('browser test (test/browser)', `no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 const maybe = haveBrowser ? describe : describe.skip;
+const SCREENSHOT = join(tmpdir(), 'planet-svc-page.png');
 
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
+
+/** Rendered fill width over track width (boundingBox), and the probability the row prints, for every bar. */
+async function barRatios(prediction: Locator): Promise<{ label: string; ratio: number; probability: number }[]> {
+  const rows = await prediction.locator('.bar').all();
+  return Promise.all(rows.map(async (row) => {
+    const fill = await row.locator('.fill').boundingBox();
+    const track = await row.locator('.track').boundingBox();
+    return {
+      label: (await row.getAttribute('data-label')) ?? '',
+      ratio: (fill?.width ?? Number.NaN) / (track?.width ?? Number.NaN),
+      probability: Number(await row.locator('.value').textContent()),
+    };
+  }));
+}
+
+/** Console errors and failed or refused requests (a missing favicon is one). */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => { problems.push(`page error: ${e.message}`); });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  return problems;
+}
 
 maybe('the page in chromium', () => {
   beforeAll(async () => {
@@ -35,9 +62,8 @@ maybe('the page in chromium', () => {
 
   it('tags dropped chips and the browser run of the same model agrees with the service', async () => {
     const bundle = await tinyBundle();
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => { errors.push(e.message); });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const errors = watchProblems(page);
     await page.goto(base);
     expect(await page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated)).toBe(true);
     await page.check('#browser');
@@ -52,7 +78,28 @@ maybe('the page in chromium', () => {
     expect(names).toEqual(files.map((f) => f.name));
     expect(await page.locator('.prediction').first().locator('.bar').count()).toBe(17);
     expect(await page.textContent('#status')).toMatch(/planet-tiny-test 0\.0\.0-tiny: 3 image\(s\) tagged/);
+
+    // Each bar is drawn as wide as its probability (of the track), within 2%.
+    const bars = await barRatios(predictions.first());
+    expect(bars).toHaveLength(17);
+    for (const bar of bars) expect({ label: bar.label, within2Percent: Math.abs(bar.ratio - bar.probability) <= 0.02 }).toEqual({ label: bar.label, within2Percent: true });
+    expect(bars.some((b) => b.ratio > 0.05)).toBe(true);
+
+    // The card says the model learnt from synthetic data: the page says so.
+    await page.waitForSelector('#notice:not([hidden])');
+    expect(await page.textContent('#notice')).toMatch(/synthetic.*meaningless/);
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`page screenshot: ${SCREENSHOT}`);
     expect(errors).toEqual([]);
+
+    // An error replaces the previous answer instead of sitting above it.
+    await page.setInputFiles('#files', [{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a jpeg') }]);
+    await page.waitForSelector('#status.error');
+    expect(await page.textContent('#status')).toMatch(/^400: notes\.jpg/);
+    expect(await page.locator('.prediction').count()).toBe(0);
+    expect(await page.textContent('#agreement')).toBe('');
+    expect(await page.getAttribute('#agreement', 'data-max-diff')).toBeNull();
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { skipNotice } from '../helpers/skip-notice.js';
 import {
   PACKAGE_ROOT, REPO_ROOT, jobNames, loadYaml, pipelineProblems, repoFileExists, resolveJob, schemaErrors, scriptLines,
   triggerIncludes, type Yaml,
@@ -10,7 +11,7 @@ const CHILD = join(PACKAGE_ROOT, '.gitlab-ci.yml');
 const PARENT = join(REPO_ROOT, '.gitlab-ci.yml');
 const packageJson = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 const hasParent = existsSync(PARENT);
-if (!hasParent) console.log(`skipping parent pipeline checks: ${PARENT} not found (service-repo outside its repository)`);
+if (!hasParent) skipNotice('parent pipeline checks (test/ci/gitlab-ci.test.ts)', `${PARENT} not found (service-repo outside its repository)`);
 const maybeParent = hasParent ? it : it.skip;
 
 const child = loadYaml(CHILD);

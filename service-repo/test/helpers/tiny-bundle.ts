@@ -121,6 +121,8 @@ export function tinyCard(size: number, resize: { to: number; kernel: string }[],
     },
     output: { name: 'probabilities' as const, activation: 'sigmoid' },
     metrics: { f2: 0, split: 'none: a test model with random weights', images: 0 },
+    // As the modeling pipeline's smoke run writes it: the page shows its synthetic-data notice.
+    training: { experiment: 'tiny-test', data: 'synthetic: generated test images, random weights' },
     onnx: { sha256: createHash('sha256').update(onnx).digest('hex'), opset: 17 },
   };
   return card;

@@ -8,6 +8,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import {
   type Bundle, type Golden, baseUrl, buildImage, dockerRequired, prepareBundle, probeEngine, readBundle, startService,
 } from './image.js';
+import { skipNotice } from '../helpers/skip-notice.js';
 
 const GOLDEN_TOLERANCE = 1e-4;
 const SETUP_TIMEOUT_MS = 900_000;
@@ -16,7 +17,7 @@ const engine = await probeEngine();
 if (!engine.ok) {
   const message = `no container engine reachable (${engine.reason}); set DOCKER_HOST or run ../shared/tools/container-engine/setup.sh`;
   if (dockerRequired()) throw new Error(`REQUIRE_DOCKER is set but ${message}`);
-  console.log(`skipping image integration tests: ${message}`);
+  skipNotice('image integration tests (test/integration)', message);
 }
 const maybe = engine.ok ? describe : describe.skip;
 

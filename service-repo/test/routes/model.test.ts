@@ -38,6 +38,19 @@ describe('model routes', () => {
     expect(res.headers.etag).toBe(`"${bundle.card.onnx.sha256}"`);
   });
 
+  it('GET /v1/model.onnx with If-None-Match of its ETag: 304 without a body; another tag: 200', async () => {
+    const etag = `"${bundle.card.onnx.sha256}"`;
+    for (const header of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const res = await app.inject({ url: '/v1/model.onnx', headers: { 'if-none-match': header } });
+      expect(res.statusCode).toBe(304);
+      expect(res.rawPayload).toHaveLength(0);
+      expect(res.headers.etag).toBe(etag);
+    }
+    const changed = await app.inject({ url: '/v1/model.onnx', headers: { 'if-none-match': '"an-older-model"' } });
+    expect(changed.statusCode).toBe(200);
+    expect(createHash('sha256').update(changed.rawPayload).digest('hex')).toBe(bundle.card.onnx.sha256);
+  });
+
   it('answers unknown routes with a 404 error object', async () => {
     const res = await app.inject({ url: '/v1/nothing?x=1' });
     expect(res.statusCode).toBe(404);

@@ -2,10 +2,12 @@
  * Graceful shutdown. Before the HTTP server closes (preClose), wait for every request in flight to be
  * answered: their images may still be decoding and must reach the batcher, which only closes after
  * (onClose). Answers sent meanwhile carry `Connection: close`, so keep-alive clients let go and the
- * server can finish. New requests get 503 from Fastify (return503OnClosing).
+ * server can finish. Requests that arrive meanwhile (on kept-alive connections) get 503 SHUTTING_DOWN
+ * in the service's error shape (Fastify's own return503OnClosing answer has another shape).
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HTTP, RequestError } from '../../lib/errors.js';
 
 const POLL_MS = 10;
 
@@ -17,6 +19,7 @@ export default fp(async (fastify: FastifyInstance) => {
   const inFlight = new Set<FastifyRequest>();
   let closing = false;
   fastify.addHook('onRequest', async (request, reply) => {
+    if (closing) throw new RequestError(HTTP.serviceUnavailable, 'SHUTTING_DOWN', 'the service is shutting down; retry on another instance');
     inFlight.add(request);
     reply.raw.once('close', () => { inFlight.delete(request); });
   });

@@ -6,6 +6,14 @@ import { ModelCardSchema } from '../../schemas/model-card.js';
 import { LabelsResponseSchema } from '../../schemas/predict.js';
 
 const security = [{ apiKey: [] }];
+const NOT_MODIFIED = 304;
+
+/** If-None-Match (RFC 9110 13.1.2): `*` or a list of tags, weak ones compared by their opaque part. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag);
+}
 
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/labels', {
@@ -25,13 +33,19 @@ const routes: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'The served ONNX graph, for running the same model in the browser (onnxruntime-web)',
       security,
       produces: ['application/octet-stream'],
-      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...commonErrors },
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+        304: Type.Unsafe<''>({ description: 'Not modified: If-None-Match holds the ETag (the sha256) of the served graph' }),
+        ...commonErrors,
+      },
     },
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
     const model = fastify.model.require();
-    return reply.type('application/octet-stream')
-      .header('etag', `"${model.card.onnx.sha256}"`)
-      .send(Buffer.from(model.bundle.onnx));
+    const etag = `"${model.card.onnx.sha256}"`;
+    // no-cache: a browser may keep the graph but must ask (a 304 costs no bytes) in case the model changed.
+    void reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (noneMatch(request.headers['if-none-match'], etag)) return reply.code(NOT_MODIFIED).send('');
+    return reply.type('application/octet-stream').send(Buffer.from(model.bundle.onnx));
   });
 };
 

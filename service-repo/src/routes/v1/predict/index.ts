@@ -1,6 +1,6 @@
 /** POST /v1/predict: tags for one or more images (multipart files or JSON base64). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { multipartBodyPlaceholder, prepareUploads } from '../../../lib/uploads.js';
+import { requireUploadBody, prepareUploads } from '../../../lib/uploads.js';
 import { uploadErrors } from '../../../schemas/common.js';
 import { jsonImagesBody, multipartImagesBody, PredictResponseSchema, ThresholdQuerySchema } from '../../../schemas/predict.js';
 
@@ -15,7 +15,7 @@ const DESCRIPTION = [
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { maxFiles } = fastify.config;
   fastify.post('', {
-    preValidation: multipartBodyPlaceholder,
+    preValidation: requireUploadBody,
     schema: {
       tags: ['predict'],
       summary: 'Tags and probabilities for one or more images',

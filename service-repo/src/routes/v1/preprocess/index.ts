@@ -4,14 +4,14 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { allInOrder } from '../../../lib/labelling.js';
-import { multipartBodyPlaceholder, prepareUploads } from '../../../lib/uploads.js';
+import { requireUploadBody, prepareUploads } from '../../../lib/uploads.js';
 import { jsonImagesBody, multipartImagesBody, PreprocessResponseSchema } from '../../../schemas/predict.js';
 import { uploadErrors } from '../../../schemas/common.js';
 
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { maxFiles } = fastify.config;
   fastify.post('', {
-    preValidation: multipartBodyPlaceholder,
+    preValidation: requireUploadBody,
     schema: {
       tags: ['predict'],
       summary: 'The decoded and resized model input of each image (debugging, browser inference)',
