@@ -14,7 +14,7 @@ export class DeviceError extends Error {
 const HINTS: Readonly<Record<Device, string>> = {
   cpu: 'the CPU provider is always bundled with onnxruntime-node',
   webgpu: 'device=webgpu needs a GPU with Vulkan drivers (set VK_DRIVER_FILES to the driver ICD on NVIDIA); use device=cpu otherwise',
-  cuda: 'device=cuda needs ONNX Runtime\'s CUDA provider files, which onnxruntime-node downloads at install: reinstall with `npm rebuild onnxruntime-node --onnxruntime-node-install=true` (CUDA 12 and cuDNN 9 installed), or use device=cpu',
+  cuda: 'device=cuda needs ONNX Runtime\'s CUDA provider files, which onnxruntime-node downloads at install (install scripts are off in .npmrc): `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` (CUDA 12 and cuDNN 9 installed), or use device=cpu',
 };
 
 /** Checks that onnxruntime-node was built with the provider, before any graph is built for it. */
