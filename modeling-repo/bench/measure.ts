@@ -56,6 +56,8 @@ function sessionOptions(request: MeasureRequest): ort.InferenceSession.SessionOp
     intraOpNumThreads: request.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    // As the pipeline's training sessions (src/train/session.ts TRAINING_STEP).
+    ...(request.mode === 'train' ? { enableMemPattern: false } : {}),
     enableProfiling: request.profile,
     profileFilePrefix: join(tmpdir(), `bench-${request.mode}-${request.size}`),
     extra: { session: { intra_op: { allow_spinning: request.spin ? '1' : '0' } } },

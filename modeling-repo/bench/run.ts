@@ -20,7 +20,7 @@ import { measure, type Measurement, type MeasureRequest } from './measure.js';
 
 const ONNX_FILE = 'mobilenet_v2_1.0_224_imagenet.onnx';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=3] [--threads=2]
+const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=6] [--threads=2]
   [--kernels=nchwc,plain] [--conv-grad=fast,plain] [--profile] [--no-breakdown] [--no-spin]
 Backbone: $BACKBONES_DIR/${ONNX_FILE} (default ../shared/backbones).`;
 
@@ -46,7 +46,8 @@ function parseArgs(argv: readonly string[]): Args {
   return {
     sizes: (get('sizes') ?? '64,128').split(',').map(Number),
     batch: Number(get('batch') ?? 32),
-    steps: Number(get('steps') ?? 3),
+    // Two warm-up runs, then six timed: what the PyTorch reference (torch_bench.py) does.
+    steps: Number(get('steps') ?? 6),
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
     breakdown: !argv.includes('--no-breakdown'),

@@ -9,7 +9,7 @@ import { loadCheckpoint } from '../train/checkpoint.js';
 import { Evaluator } from '../train/evaluator.js';
 import { gatherParams, initialState } from '../train/flat-params.js';
 import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
-import { createSession, kernelBlock } from '../train/session.js';
+import { createSession, kernelBlock, TRAINING_STEP } from '../train/session.js';
 import { StepRunner } from '../train/step-runner.js';
 import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
 import { buildModel, type BuiltModel } from './build-model.js';
@@ -66,7 +66,7 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     nchwcBlock,
   });
   const device = { device: config.device, threads: config.threads };
-  const stepSession = await createSession(toOnnxBytes(graph), device);
+  const stepSession = await createSession(toOnnxBytes(graph), { ...device, ...TRAINING_STEP });
   const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock)), device);
   return {
     runner: new StepRunner(stepSession, config.model.inputSize),
