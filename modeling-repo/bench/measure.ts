@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone/index.js';
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
-import { nchwcBlockSize } from '../src/train/session.js';
+import { nchwcBlockSize, trainingStepOptions } from '../src/train/session.js';
 import { buildTrainingGraph } from '../src/train/training-graph.js';
 import { installPlainConvGrad } from './formulations/install.js';
 import { summarizeProfile, type OpTime } from './profile.js';
@@ -49,15 +49,15 @@ const TOP_OPS = 5;
 const CLASSES = 17;
 const WARMUP = 2;
 
-function sessionOptions(request: MeasureRequest): ort.InferenceSession.SessionOptions {
+function sessionOptions(request: MeasureRequest, memoryPattern = true): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: request.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    // As the pipeline's training sessions (src/train/session.ts TRAINING_STEP).
-    ...(request.mode === 'train' ? { enableMemPattern: false } : {}),
+    // As the pipeline's training sessions (src/train/session.ts trainingStepOptions).
+    ...(memoryPattern ? {} : { enableMemPattern: false }),
     enableProfiling: request.profile,
     profileFilePrefix: join(tmpdir(), `bench-${request.mode}-${request.size}`),
     extra: { session: { intra_op: { allow_spinning: request.spin ? '1' : '0' } } },
@@ -121,7 +121,7 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
   if (request.kernels === 'nchwc' && nchwcBlock === 0) {
     throw new Error('kernels=nchwc: this ONNX Runtime build has no NCHWc kernels');
   }
-  const { graph, layout } = buildTrainingGraph(classifier.graph, {
+  const { graph, layout, intermediateBytes } = buildTrainingGraph(classifier.graph, {
     batch: request.batch, trainable,
     optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 }, lrMultipliers: { backbone: 0.1, head: 1 },
     nchwcBlock,
@@ -129,7 +129,7 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
   const bytes = toOnnxBytes(graph);
   const buildMs = performance.now() - started;
   const t0 = performance.now();
-  const session = await ort.InferenceSession.create(bytes, sessionOptions(request));
+  const session = await ort.InferenceSession.create(bytes, sessionOptions(request, trainingStepOptions(intermediateBytes).memoryPattern));
   const sessionMs = performance.now() - t0;
   // Two state buffers used in turn: each step writes its result into the one it did not read.
   let state = new ort.Tensor('float32', initialState(gatherParams(classifier.graph, layout)), [3 * layout.size]);

@@ -40,6 +40,14 @@ interface Args {
   readonly child?: string;
 }
 
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  const hit = allowed.find((a) => a === value);
+  if (hit === undefined) {
+    throw new Error(`--${flag}=${value}: expected ${allowed.join(' or ')} (comma-separated)\n${USAGE}`);
+  }
+  return hit;
+}
+
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const kernels = get('kernels');
@@ -52,8 +60,8 @@ function parseArgs(argv: readonly string[]): Args {
     profile: argv.includes('--profile'),
     breakdown: !argv.includes('--no-breakdown'),
     spin: !argv.includes('--no-spin'),
-    kernels: kernels === undefined ? 'auto' : kernels.split(',').map((v) => (v === 'plain' ? 'plain' : 'nchwc')),
-    convGrads: (get('conv-grad') ?? 'fast').split(',').map((v) => (v === 'plain' ? 'plain' : 'fast')),
+    kernels: kernels === undefined || kernels === 'auto' ? 'auto' : kernels.split(',').map((v) => oneOf(v, ['nchwc', 'plain'], 'kernels')),
+    convGrads: (get('conv-grad') ?? 'fast').split(',').map((v) => oneOf(v, ['fast', 'plain'], 'conv-grad')),
     child: get('child'),
   };
 }
@@ -135,10 +143,11 @@ async function main(): Promise<void> {
     for (const variant of await variants(args)) {
       const infer = inChild({ ...base, ...variant, mode: 'infer', profile: false });
       console.error(`  ${size} px inference: ${infer.imagesPerSecond.toFixed(1)} img/s`);
-      const train = inChild({ ...base, ...variant, mode: 'train', profile: args.profile });
-      console.error(`  ${size} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s${train.profileFile === undefined ? '' : `, profile ${train.profileFile}`}`);
-      // Profiling slows a run down: the breakdown comes from its own child, not the timed one.
-      const profiled = args.profile ? train : args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1 }) : undefined;
+      const train = inChild({ ...base, ...variant, mode: 'train', profile: false });
+      console.error(`  ${size} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s`);
+      // Profiling slows a run down: the breakdown comes from its own child, never the timed one.
+      const profiled = args.profile || args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1 }) : undefined;
+      if (args.profile && profiled?.profileFile !== undefined) console.error(`  profile: ${profiled.profileFile}`);
       rows.push({ size, variant, infer, train, breakdown: profiled?.breakdown });
     }
   }

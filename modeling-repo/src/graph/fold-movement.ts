@@ -14,6 +14,8 @@ import { isStatic } from './shape.js';
 import { makeTensor, toFloat64 } from './tensor.js';
 
 const MOVEMENT = new Set(['Reshape', 'Transpose']);
+/** Largest chain source evaluated on indices: filter-sized (MobileNetV2's largest is 409,600). */
+const MAX_EVALUATED = 2_097_152;
 /** Weight of a generic (rank > 2) Transpose against one node of a chain; see `cost`. */
 const GENERIC_TRANSPOSE_COST = 10;
 
@@ -68,6 +70,11 @@ class Folder {
   netOrder(chain: Chain): Float64Array | null {
     const dims = this.b.info(chain.source).shape;
     if (!isStatic(dims)) {
+      return null;
+    }
+    if (numel(dims) > MAX_EVALUATED) {
+      // Activation-sized chains (plain Conv gradients transpose x and dy) are never a pure
+      // 2-d transpose, and evaluating them would cost hundreds of MB at graph build.
       return null;
     }
     if (chain.nodes.every((n) => n.op === 'Reshape')) {

@@ -8,8 +8,9 @@
  *
  * - Conv (dense group 1, or depthwise with one filter per channel) -> NchwcConv; a Relu or a
  *   constant-bounded Clip that is its only consumer is fused into it;
- * - elementwise ops whose tensor inputs are all blocked and of one shape run on blocked values
- *   (padding channels hold values no consumer reads);
+ * - elementwise ops whose tensor inputs are all blocked and of one shape run on blocked values.
+ *   Their padding channels (zero after a conv) must stay finite: the next dense conv multiplies
+ *   them by zero filter columns, and 0 * NaN would spread. So Div, which makes 0/0, is not one;
  * - anything else reads plain values: ReorderOutput is inserted once per blocked value.
  * Value names of the original graph are kept for its outputs and for every plain value.
  */
@@ -26,7 +27,8 @@ export interface NchwcOptions {
 
 /** ONNX Runtime's ReorderInput needs channel counts that are multiples of 4. */
 const REORDER_MULTIPLE = 4;
-const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div', 'Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Identity']);
+/** Elementwise ops that keep finite padding finite (see the header). */
+const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Identity']);
 
 interface ConvPlan {
   readonly cin: number;
@@ -140,11 +142,12 @@ class Lowering {
   private convPlan(node: Node): ConvPlan | null {
     const xs = this.shape(node.inputs[0] ?? '');
     const ws = this.b.info(node.inputs[1] ?? '').shape;
-    // The batch may be symbolic (evaluation graphs); channels, space and filters must be known.
-    if (xs.length !== 4 || ws.length !== 4 || ![...xs.slice(1), ...ws].every((d) => typeof d === 'number')) {
+    if (!staticConvShapes(xs, ws)) {
       return null;
     }
-    const [cin, cout, perGroup] = [Number(xs[1]), Number(ws[0]), Number(ws[1])];
+    // Real channels: a blocked input's shape has them rounded up to the block.
+    const cin = this.blocked.get(node.inputs[0] ?? '')?.channels ?? Number(xs[1]);
+    const [cout, perGroup] = [Number(ws[0]), Number(ws[1])];
     const g = convGeometry(node.attrs, xs.slice(2), ws.slice(2).map(Number));
     const depthwise = g.group > 1 && g.group === cin && cout === cin && perGroup === 1;
     return g.group === 1 || depthwise ? { cin, cout, g, depthwise } : null;
@@ -228,6 +231,11 @@ class Lowering {
   private isScalar(name: string): boolean {
     return this.plain.has(name) && numel(this.b.info(name).shape.map(Number)) === 1;
   }
+}
+
+/** 2-d conv shapes known but for the batch (evaluation graphs have a symbolic one). */
+function staticConvShapes(xs: readonly (number | string)[], ws: readonly (number | string)[]): boolean {
+  return xs.length === 4 && ws.length === 4 && [...xs.slice(1), ...ws].every((d) => typeof d === 'number');
 }
 
 function sameDims(a: readonly (number | string)[], b: readonly (number | string)[]): boolean {

@@ -9,7 +9,7 @@ import { loadCheckpoint } from '../train/checkpoint.js';
 import { Evaluator } from '../train/evaluator.js';
 import { gatherParams, initialState } from '../train/flat-params.js';
 import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
-import { createSession, kernelBlock, TRAINING_STEP } from '../train/session.js';
+import { createSession, kernelBlock, trainingStepOptions } from '../train/session.js';
 import { StepRunner } from '../train/step-runner.js';
 import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
 import { buildModel, type BuiltModel } from './build-model.js';
@@ -58,7 +58,7 @@ interface Engines {
 
 async function startEngines(config: Config, model: BuiltModel): Promise<Engines> {
   const nchwcBlock = await kernelBlock(config.kernels, config.device);
-  const { graph, layout } = buildTrainingGraph(model.training.graph, {
+  const { graph, layout, intermediateBytes } = buildTrainingGraph(model.training.graph, {
     batch: config.train.batchSize,
     trainable: model.trainable,
     optimizer: { beta1: config.train.beta1, beta2: config.train.beta2, eps: config.train.eps, weightDecay: config.train.weightDecay },
@@ -66,7 +66,7 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     nchwcBlock,
   });
   const device = { device: config.device, threads: config.threads };
-  const stepSession = await createSession(toOnnxBytes(graph), { ...device, ...TRAINING_STEP });
+  const stepSession = await createSession(toOnnxBytes(graph), { ...device, ...trainingStepOptions(intermediateBytes) });
   const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock)), device);
   return {
     runner: new StepRunner(stepSession, config.model.inputSize),

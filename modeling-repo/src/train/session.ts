@@ -29,16 +29,22 @@ export interface SessionOptions {
   readonly device: Device;
   /** Intra-op threads; 0 leaves the runtime's default (one per core). */
   readonly threads: number;
-  /**
-   * ONNX Runtime's memory pattern (default on). Training steps turn it off: for a MobileNetV2
-   * step at 128 px its planned block was 1.6 GiB, about the sum of every intermediate value, where
-   * the arena alone peaks at 0.85 GiB, at the same speed.
-   */
+  /** ONNX Runtime's memory pattern (default on; see trainingStepOptions). */
   readonly memoryPattern?: boolean;
 }
 
-/** Session options of a training step (see SessionOptions.memoryPattern). */
-export const TRAINING_STEP = { memoryPattern: false } as const;
+/**
+ * ONNX Runtime's memory pattern reuses little memory in a training step: its block is about the
+ * sum of all the step's values (1.6 GiB for MobileNetV2 at 128 px) where its arena alone peaks
+ * at half that. With the pattern, steps ran about 12 % faster (64 px: 146-167 vs 129-147 img/s).
+ * So it is on while that sum fits in this budget, and off above.
+ */
+export const MEMORY_PATTERN_BUDGET_BYTES = 1_073_741_824;
+
+/** Session options of a training step whose values add up to `intermediateBytes`. */
+export function trainingStepOptions(intermediateBytes: number): Pick<SessionOptions, 'memoryPattern'> {
+  return { memoryPattern: intermediateBytes <= MEMORY_PATTERN_BUDGET_BYTES };
+}
 
 /** Creates an inference session on the configured provider, turning a provider failure into a clear error. */
 export async function createSession(model: Uint8Array, options: SessionOptions): Promise<ort.InferenceSession> {
@@ -46,6 +52,9 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: [options.device],
     graphOptimizationLevel: 'all',
+    // One graph runs node after node; its threads are all intra-op (as bench/measure.ts measures).
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
     ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
     ...(options.memoryPattern === false ? { enableMemPattern: false } : {}),
   };
@@ -59,6 +68,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
 
 /** NCHWc block size of this machine's ONNX Runtime CPU kernels: 0 when it has none. */
 let nchwcBlockCache: number | undefined;
+let nchwcProbeError = '';
 
 /**
  * Asks ONNX Runtime for its NCHWc block size (8 with AVX2, 16 with AVX-512; builds without
@@ -82,7 +92,9 @@ export async function nchwcBlockSize(): Promise<number> {
     const channels = out.y?.dims[1] ?? 0;
     await session.release();
     nchwcBlockCache = channels > PROBE_CHANNELS ? channels : 0;
-  } catch {
+  } catch (error) {
+    // Builds without the NCHWc kernels refuse the op; anything else is worth saying.
+    nchwcProbeError = (error as Error).message;
     nchwcBlockCache = 0;
   }
   return nchwcBlockCache;
@@ -101,7 +113,8 @@ export async function kernelBlock(kernels: Kernels, device: Device): Promise<num
   }
   const block = await nchwcBlockSize();
   if (kernels === 'nchwc' && block === 0) {
-    throw new DeviceError("kernels=nchwc: this machine's ONNX Runtime has no NCHWc kernels (they need x86-64 with AVX2 or AVX-512): use kernels=auto or kernels=plain");
+    const why = nchwcProbeError === '' ? '' : ` (ONNX Runtime said: ${nchwcProbeError})`;
+    throw new DeviceError(`kernels=nchwc: this machine's ONNX Runtime has no NCHWc kernels${why}; they need x86-64 with AVX2 or AVX-512: use kernels=auto or kernels=plain`);
   }
   return block;
 }

@@ -6,13 +6,31 @@ const IMAGE = 'image';
 
 /**
  * Runs the generated training-step graph: the whole flat state goes in and comes back updated,
- * so parameters and optimizer moments cross the binding as one tensor per step.
+ * so parameters and optimizer moments cross the binding as one tensor per step. The new state is
+ * written into one of two buffers the runner owns, in turn, rather than into a fresh one: letting
+ * ONNX Runtime allocate the output cost a 27 MB allocation and copy per MobileNetV2 step. A state
+ * the runner returned stays valid until the call after next (a third buffer is made when a state
+ * from outside comes in meanwhile); keep a copy to hold it longer.
  */
 export class StepRunner {
+  private readonly buffers: Float32Array[] = [];
+  private lastReturned: Float32Array | undefined;
+
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly inputSize: number,
   ) {}
+
+  /** A buffer of the runner's that is neither the input nor the previous result. */
+  private target(state: Float32Array): Float32Array {
+    const free = this.buffers.find((b) => b !== state && b !== this.lastReturned && b.length === state.length);
+    if (free !== undefined) {
+      return free;
+    }
+    const fresh = new Float32Array(state.length);
+    this.buffers.push(fresh);
+    return fresh;
+  }
 
   /** One optimizer step; `step` counts from 1 (Adam's bias correction). Returns the new state and the loss. */
   async run(state: Float32Array, batch: Batch, lr: number, step: number): Promise<{ state: Float32Array; loss: number }> {
@@ -25,12 +43,13 @@ export class StepRunner {
       [LR]: new ort.Tensor('float32', Float32Array.of(lr), []),
       [STEP]: new ort.Tensor('float32', Float32Array.of(step), []),
     };
-    const out = await this.session.run(feeds, [STATE_OUT, LOSS]);
-    const next = out[STATE_OUT]?.data;
+    const next = this.target(state);
+    const out = await this.session.run(feeds, { [STATE_OUT]: new ort.Tensor('float32', next, [next.length]), [LOSS]: null });
     const loss = out[LOSS]?.data;
-    if (!(next instanceof Float32Array) || !(loss instanceof Float32Array)) {
-      throw new Error('training step graph returned no state_out or loss');
+    if (!(loss instanceof Float32Array)) {
+      throw new Error('training step graph returned no loss');
     }
+    this.lastReturned = next;
     return { state: next, loss: loss[0] ?? Number.NaN };
   }
 

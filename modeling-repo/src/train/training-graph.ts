@@ -56,6 +56,23 @@ function forwardGraph(classifier: Graph, nchwcBlock: number | undefined): Graph 
 export interface TrainingGraph {
   readonly graph: Graph;
   readonly layout: FlatLayout;
+  /**
+   * Bytes of every value the step computes (Reshape-like aliases not counted): what ONNX
+   * Runtime's memory pattern allocates for it, near enough (session.ts trainingStepOptions).
+   */
+  readonly intermediateBytes: number;
+}
+
+/** Ops whose output shares its input's buffer in ONNX Runtime. */
+const ALIASING = new Set(['Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Flatten']);
+const BYTES: Readonly<Record<string, number>> = { float32: 4, float64: 8, int64: 8, int32: 4, uint8: 1, bool: 1 };
+
+function intermediateBytes(b: GraphBuilder, graph: Graph): number {
+  return graph.nodes.filter((n) => !ALIASING.has(n.op)).flatMap((n) => n.outputs).reduce((sum, name) => {
+    const info = b.has(name) ? b.info(name) : undefined;
+    const count = info?.shape.reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1) ?? 0;
+    return sum + count * (BYTES[info?.dtype ?? 'float32'] ?? 4);
+  }, 0);
 }
 
 function inputShape(classifier: Graph, name: string): readonly Dim[] {
@@ -140,7 +157,8 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
     b.output(b.named(grads, GRADS));
   }
   // The filter reorders of the NCHWc kernels and their gradients' reorders cancel: fold them.
-  return { graph: namedByPhase(foldMovementChains(b.build()), loss, grads), layout };
+  const graph = namedByPhase(foldMovementChains(b.build()), loss, grads);
+  return { graph, layout, intermediateBytes: intermediateBytes(b, graph) };
 }
 
 export const PHASES = ['forward', 'backward', 'optimizer'] as const;
