@@ -12,5 +12,5 @@ export { makeTensor, toFloat64, toNumbers, isFloat } from './tensor.js';
 export { toposort } from './toposort.js';
 export { lowerToNchwc } from './nchwc-lowering.js';
 export type { NchwcOptions } from './nchwc-lowering.js';
-export { NCHWC_DOMAIN } from './ops/nchwc-layout.js';
+export { blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout.js';
 export { foldMovementChains } from './fold-movement.js';

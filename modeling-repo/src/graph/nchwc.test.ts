@@ -7,7 +7,7 @@ import { evaluateGraph } from './evaluate.js';
 import { gradcheck, randomTensor, runOrt } from './gradcheck.js';
 import { attr, type Attrs, type Graph, type Tensor } from './ir.js';
 import { lowerToNchwc } from './nchwc-lowering.js';
-import { BLOCK_ATTR, NCHWC_DOMAIN } from './ops/nchwc-layout.js';
+import { BLOCK_ATTR, blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout.js';
 import { RULES } from './registry.js';
 import { makeTensor, toFloat64 } from './tensor.js';
 
@@ -16,15 +16,8 @@ import { makeTensor, toFloat64 } from './tensor.js';
  * channels pads them to one block); 0 when this build has no NCHWc kernels.
  */
 async function probeBlock(): Promise<number> {
-  const graph: Graph = {
-    name: 'probe',
-    inputs: [{ name: 'x', dtype: 'float32', shape: [1, 4, 1, 1] }],
-    outputs: [{ name: 'y', dtype: 'float32', shape: ['n', 'c', 'h', 'w'] }],
-    nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'], attrs: {} }],
-    initializers: new Map(),
-  };
   try {
-    const out = await runOrt(graph, { x: makeTensor('float32', [1, 4, 1, 1], [1, 2, 3, 4]) });
+    const out = await runOrt(blockSizeProbe(), { x: makeTensor('float32', [1, PROBE_CHANNELS, 1, 1], [1, 2, 3, 4]) });
     return out.y?.dims[1] ?? 0;
   } catch {
     return 0;

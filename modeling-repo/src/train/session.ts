@@ -1,10 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { Device, Kernels } from '../config/index.js';
-import { attr, NCHWC_DOMAIN, type Graph } from '../graph/index.js';
+import { blockSizeProbe, PROBE_CHANNELS } from '../graph/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
 
-/** Channels of the block-size probe: ReorderInput's smallest legal count. */
-const PROBE_CHANNELS = 4;
 
 /** Raised when the configured execution provider cannot run here; the message says what to do. */
 export class DeviceError extends Error {
@@ -78,16 +76,8 @@ export async function nchwcBlockSize(): Promise<number> {
   if (nchwcBlockCache !== undefined) {
     return nchwcBlockCache;
   }
-  // The output is declared without a shape: its channel count is what the probe asks.
-  const probe: Graph = {
-    name: 'nchwc-probe',
-    inputs: [{ name: 'x', dtype: 'float32', shape: [1, PROBE_CHANNELS, 1, 1] }],
-    outputs: [{ name: 'y', dtype: 'float32', shape: ['n', 'c', 'h', 'w'] }],
-    nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'], attrs: { channels_last: attr.int(0) } }],
-    initializers: new Map(),
-  };
   try {
-    const session = await ort.InferenceSession.create(toOnnxBytes(probe), { executionProviders: ['cpu'] });
+    const session = await ort.InferenceSession.create(toOnnxBytes(blockSizeProbe()), { executionProviders: ['cpu'] });
     const out = await session.run({ x: new ort.Tensor('float32', new Float32Array(PROBE_CHANNELS), [1, PROBE_CHANNELS, 1, 1]) });
     const channels = out.y?.dims[1] ?? 0;
     await session.release();

@@ -67,3 +67,19 @@ describe('commands', () => {
     expect(result.stderr).toMatch(/not_a_tag/);
   });
 });
+
+describe('command usage', () => {
+  it.each(['train', 'evaluate', 'predict'])('%s -- --help prints the usage and exits 0', async (script) => {
+    for (const flag of ['--help', '-h']) {
+      const result = await command(script, ['--', flag]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(new RegExp(`^usage: npm run ${script} -- `));
+    }
+  });
+
+  it('train refuses a plain word instead of starting the default run', async () => {
+    const result = await command('train', ['smoke']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/unexpected argument 'smoke'\nusage: npm run train -- exp=NAME/);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { intAttr } from '../attrs.js';
 import type { GraphBuilder } from '../builder.js';
-import { attr, type Attrs } from '../ir.js';
+import { attr, type Attrs, type Graph } from '../ir.js';
 import type { FilterForm } from '../kernels/nchwc.js';
 import { padChannels } from '../kernels/nchwc.js';
 import { staticShape } from '../shape.js';
@@ -127,6 +127,24 @@ export function flippedFilter(b: GraphBuilder, w: string, form: FilterForm, bloc
 /** Which blocked filter form a conv over an input of `channels` channels uses. */
 export function filterForm(channels: number, group: number, block: number): FilterForm {
   return channels < block || group > 1 ? 'OIHWBo' : 'OIHWBiBo';
+}
+
+/** Channels the block-size probe feeds: ReorderInput's smallest legal count. */
+export const PROBE_CHANNELS = 4;
+
+/**
+ * The graph that asks ONNX Runtime for its NCHWc block size: a ReorderInput of x [1, 4, 1, 1] pads
+ * the channels to one block, so y's channel count is the block size (builds without NCHWc kernels
+ * refuse the op). y is declared without a shape, since its channel count is the question.
+ */
+export function blockSizeProbe(): Graph {
+  return {
+    name: 'nchwc-probe',
+    inputs: [{ name: 'x', dtype: 'float32', shape: [1, PROBE_CHANNELS, 1, 1] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: ['n', 'c', 'h', 'w'] }],
+    nodes: [{ op: 'ReorderInput', domain: NCHWC_DOMAIN, inputs: ['x'], outputs: ['y'], attrs: { channels_last: attr.int(0) } }],
+    initializers: new Map(),
+  };
 }
 
 export { padChannels };
