@@ -14,3 +14,4 @@ export { lowerToNchwc } from './nchwc-lowering.js';
 export type { NchwcOptions } from './nchwc-lowering.js';
 export { blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout.js';
 export { foldMovementChains } from './fold-movement.js';
+export { earliestLevelOrder } from './schedule.js';

@@ -1,4 +1,4 @@
-import { attr, differentiate, foldMovementChains, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
+import { attr, differentiate, earliestLevelOrder, foldMovementChains, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
 import { appendAdamW, type AdamWHyper } from './adamw.js';
 import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
@@ -157,7 +157,9 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
     b.output(b.named(grads, GRADS));
   }
   // The filter reorders of the NCHWc kernels and their gradients' reorders cancel: fold them.
-  const graph = namedByPhase(foldMovementChains(b.build()), loss, grads);
+  // Named in builder order (forward, backward, optimizer), then written for ONNX Runtime's
+  // execution order (graph/schedule.ts).
+  const graph = earliestLevelOrder(namedByPhase(foldMovementChains(b.build()), loss, grads));
   return { graph, layout, intermediateBytes: intermediateBytes(b, graph) };
 }
 

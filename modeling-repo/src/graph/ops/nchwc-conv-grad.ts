@@ -141,14 +141,34 @@ function plainFallbackInputGrad(ctx: GradContext, p: Plan, dz: string): string {
   return p.blockedInput ? reorderInput(b, dx, p.block) : dx;
 }
 
-function inputGrad(ctx: GradContext, p: Plan, dz: string): string {
+/**
+ * A zero bias for the input-gradient conv that is computed from this layer's weight and bias
+ * gradients: 0 * sum(dW) (+ 0 * sum(db)), one value per output channel. The values are exact
+ * zeros, but the data dependency makes ONNX Runtime compute dW and db before dX. Without it, its
+ * execution order runs the whole dX chain first and every layer's dz waits, alive, for its weight
+ * gradient at the end of the step: the 128 px step's working memory went from about 330 to 800 MB.
+ */
+function orderingBias(b: GraphBuilder, channels: number, grads: readonly (string | null)[]): string | null {
+  const sums = grads.filter((g): g is string => g !== null).map((g) => b.op('ReduceSum', [g], { keepdims: attr.int(0) }));
+  const first = sums[0];
+  if (first === undefined) {
+    return null;
+  }
+  const total = sums.slice(1).reduce((acc, v) => b.op('Add', [acc, v]), first);
+  return b.op('Expand', [b.op('Mul', [total, b.scalar(0)]), b.int64s([channels])]);
+}
+
+function inputGrad(ctx: GradContext, p: Plan, dz: string, after: readonly (string | null)[]): string {
   const pads = transposedPads(p);
   if (!p.blockedInput || p.g.dilations.some((d) => d !== 1) || pads === null) {
     return plainFallbackInputGrad(ctx, p, dz);
   }
   const { b } = ctx;
   const flipped = flippedFilter(b, ctx.x[1] ?? '', p.form, p.block);
-  return nchwcConv(b, [zeroStuff(b, dz, p), flipped], p, { kernel_shape: p.g.kernel, pads, group: p.depthwise ? p.g.group : 1 });
+  const [channels = 1] = staticShape(b.info(flipped).shape, 'NchwcConv input gradient');
+  const bias = orderingBias(b, channels, after);
+  const inputs = bias === null ? [zeroStuff(b, dz, p), flipped] : [zeroStuff(b, dz, p), flipped, bias];
+  return nchwcConv(b, inputs, p, { kernel_shape: p.g.kernel, pads, group: p.depthwise ? p.g.group : 1 });
 }
 
 /** Depthwise dW: the batch as N*C channels, x as the input and dy as the kernel (see the header). */
@@ -256,5 +276,5 @@ export function nchwcConvGrad(ctx: GradContext): (string | null)[] {
   const dz = activationGrad(ctx);
   const { dw, db } = weightAndBiasGrad(ctx, p, dz);
   const sum = (ctx.x[3] ?? '') !== '' && ctx.needs[3] === true ? dz : null;
-  return [ctx.needs[0] === true ? inputGrad(ctx, p, dz) : null, dw, db, sum];
+  return [ctx.needs[0] === true ? inputGrad(ctx, p, dz, [dw, db]) : null, dw, db, sum];
 }
