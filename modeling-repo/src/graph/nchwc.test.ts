@@ -162,6 +162,8 @@ const same = (k: number) => (b: number): number => k * b;
 const GRAD_CASES: GradCase[] = [
   { name: '1x1 over blocked input, bias, ReLU6 fused', size: 4, layers: [{ cin: same(2), cout: same(1), kernel: 1, stride: 1, activation: 'relu6' }] },
   { name: '1x1 widening (the other GEMM orientation)', size: 3, layers: [{ cin: same(1), cout: same(3), kernel: 1, stride: 1 }] },
+  { name: '1x1 narrowing over a wide map (weight gradient per image), bias', size: 8, layers: [{ cin: same(2), cout: same(1), kernel: 1, stride: 1, activation: 'relu6' }] },
+  { name: '1x1 widening over a wide map (weight gradient per image)', size: 8, layers: [{ cin: same(1), cout: same(2), kernel: 1, stride: 1 }] },
   { name: 'depthwise 3x3 stride 1, ReLU fused, residual', size: 5, residual: true, layers: [{ cin: same(1), cout: same(1), kernel: 3, stride: 1, group: 'depthwise', activation: 'relu' }] },
   { name: 'depthwise 3x3 stride 2 (zero-stuffed dy)', size: 7, layers: [{ cin: same(1), cout: same(1), kernel: 3, stride: 2, group: 'depthwise', activation: 'relu6' }] },
   { name: 'depthwise dilated (plain fallback)', size: 6, layers: [{ cin: same(1), cout: same(1), kernel: 3, stride: 1, group: 'depthwise', dilation: 2 }] },

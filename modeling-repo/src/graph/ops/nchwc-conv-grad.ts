@@ -10,7 +10,8 @@
  *   dy as the kernel (the forward stride becomes the dilation). A blocked dy [N, C/B, OH, OW, B] is
  *   already the OIHWBo filter of that conv, and a blocked x is already its input, so nothing is
  *   copied; a ReduceSum over the batch gives the blocked weight gradient;
- * - 1x1 weight gradient: x and dy reordered to rows of channels [N*H*W, C] and one Gemm;
+ * - 1x1 weight gradient: one batched MatMul of the narrower map, reordered to plain layout,
+ *   against the wider one in its blocked layout, summed over the batch;
  * - bias: dy summed over batch and space, blocked.
  *
  * Anything else (plain-NCHW input, dilated convs, other kernels' weight gradient) goes through
@@ -40,6 +41,13 @@ import type { GradContext } from './op-rule.js';
 
 /** ONNX's code for float32 (Cast's `to`). */
 const ONNX_FLOAT = 1;
+
+interface WeightAndBias { readonly dw: string | null; readonly db: string | null }
+
+/** A channel count that fills whole blocks (no padding lanes). */
+function whole(channels: number | undefined, block: number): boolean {
+  return channels !== undefined && channels % block === 0;
+}
 
 interface Plan {
   readonly s: ConvGradShapes;
@@ -190,11 +198,54 @@ function depthwiseWeightGrad(ctx: GradContext, p: Plan, dz: string): string {
 }
 
 /**
- * 1x1 dW = dy^T x over rows of channels (N*H*W of them). MLAS runs this GEMM faster with the
+ * 1x1 weight gradient. Where the maps are wide and the channels few (early layers), per image
+ * and summed over the batch without reordering the wider map (pointwiseByImage); where the
+ * channels outnumber the pixels (late layers), per-image products would be larger than the
+ * maps, so both maps become rows of channels for one Gemm (pointwiseByRows).
+ */
+function pointwiseWeightGrad(ctx: GradContext, p: Plan, dz: string, wantB: boolean): WeightAndBias {
+  const [, cx = 1, h = 1, w = 1] = p.s.x;
+  const narrow = Math.min(cx, p.s.y[1] ?? 1);
+  return narrow * BY_IMAGE_PIXELS_PER_CHANNEL <= h * w ? pointwiseByImage(ctx, p, dz, wantB) : pointwiseByRows(ctx, p, dz, wantB);
+}
+
+/**
+ * Pixels per channel of the narrower map above which the per-image form pays: its product per
+ * image (narrow x wide) is then at most a quarter of the wider map.
+ */
+const BY_IMAGE_PIXELS_PER_CHANNEL = 4;
+
+/**
+ * dW = sum over images of dy x^T: a blocked map [N, C/B, H*W, B] is already, per image and
+ * channel block, an [H*W, B] matrix, so one batched MatMul of the narrower map in plain layout
+ * [N, 1, c, H*W] against it gives [N, C/B, c, B], summed over the batch. Only the narrower map
+ * (16-32 channels where the maps are widest) is reordered.
+ */
+function pointwiseByImage(ctx: GradContext, p: Plan, dz: string, wantB: boolean): WeightAndBias {
+  const { b } = ctx;
+  const [n = 1, cx = 1, h = 1, w = 1] = p.s.x;
+  const co = p.s.y[1] ?? 1;
+  const pixels = h * w;
+  const plain = (v: string, c: number): string => b.op('Reshape', [reorderOutput(b, v, p.block, c), b.int64s([n, 1, c, pixels])]);
+  const blocks = (v: string, c: number): string => b.op('Reshape', [v, b.int64s([n, c / p.block, pixels, p.block])]);
+  const summed = (a: string, wide: string): string => b.op('ReduceSum', [b.op('MatMul', [a, wide]), b.int64s([0])], { keepdims: attr.int(0) });
+  if (cx <= co) {
+    // [Co/B, Ci, B] is [Co/B, Ci/B, Bi, Bo]: the blocked filter's own order.
+    const dw = b.op('Reshape', [summed(plain(ctx.x[0] ?? '', cx), blocks(dz, co)), b.int64s(p.s.w)]);
+    return { dw, db: wantB ? biasGrad(b, dz, p) : null };
+  }
+  const dzPlain = plain(dz, co);
+  const dwT = summed(dzPlain, blocks(ctx.x[0] ?? '', cx));
+  const dw = permute(b, dwT, [cx / p.block, co / p.block, p.block, p.block], [1, 0, 3, 2], p.s.w);
+  return { dw, db: wantB ? rowSums(b, dzPlain, n, co, pixels) : null };
+}
+
+/**
+ * dW = dy^T x over rows of channels (N*H*W of them). MLAS runs this GEMM faster with the
  * smaller channel count as its M (7.1 -> 4.8 ms for 96 x 16 over 32k rows), so the product is
  * taken in that orientation and blocked from there. The bias gradient reuses dy's rows.
  */
-function pointwiseWeightGrad(ctx: GradContext, p: Plan, dz: string): { dw: string; dzRows: string } {
+function pointwiseByRows(ctx: GradContext, p: Plan, dz: string, wantB: boolean): WeightAndBias {
   const { b } = ctx;
   const [n = 1, cx = 1, h = 1, w = 1] = p.s.x;
   const co = p.s.y[1] ?? 1;
@@ -202,12 +253,30 @@ function pointwiseWeightGrad(ctx: GradContext, p: Plan, dz: string): { dw: strin
   const dzRows = rows(dz, co);
   const xRows = rows(ctx.x[0] ?? '', cx);
   const lanes = p.block;
+  const db = wantB ? columnSums(b, dzRows) : null;
   if (co <= cx) {
     const dw = b.op('Gemm', [dzRows, xRows], { transA: attr.int(1) });
-    return { dw: permute(b, dw, [co / lanes, lanes, cx / lanes, lanes], [0, 2, 3, 1], p.s.w), dzRows };
+    return { dw: permute(b, dw, [co / lanes, lanes, cx / lanes, lanes], [0, 2, 3, 1], p.s.w), db };
   }
   const dwT = b.op('Gemm', [xRows, dzRows], { transA: attr.int(1) });
-  return { dw: permute(b, dwT, [cx / lanes, lanes, co / lanes, lanes], [2, 0, 1, 3], p.s.w), dzRows };
+  return { dw: permute(b, dwT, [cx / lanes, lanes, co / lanes, lanes], [2, 0, 1, 3], p.s.w), db };
+}
+
+/**
+ * Sums of a [R, C] matrix's columns as a GEMM with a row of ones: ONNX Runtime's ReduceSum over
+ * the rows took 9 ms for 32k x 96 where the GEMM is memory-bound (one pass).
+ */
+function columnSums(b: GraphBuilder, rows: string): string {
+  const [r = 1, c = 1] = staticShape(b.info(rows).shape, 'column sums');
+  const ones = b.op('Expand', [b.scalar(1), b.int64s([1, r])]);
+  return b.op('Reshape', [b.op('MatMul', [ones, rows]), b.int64s([c])]);
+}
+
+/** Bias gradient from dy in plain layout [N, 1, C, H*W]: a MatMul with a column of ones, then the batch sum. */
+function rowSums(b: GraphBuilder, dzPlain: string, n: number, c: number, pixels: number): string {
+  const ones = b.op('Expand', [b.scalar(1), b.int64s([pixels, 1])]);
+  const perImage = b.op('MatMul', [b.op('Reshape', [dzPlain, b.int64s([n, c, pixels])]), ones]);
+  return b.op('Reshape', [b.op('ReduceSum', [perImage, b.int64s([0])], { keepdims: attr.int(0) }), b.int64s([c])]);
 }
 
 /**
@@ -236,14 +305,11 @@ function plainFallbackWeightGrad(ctx: GradContext, p: Plan, dz: string): string 
   return blockFilter(b, dw, p.form, p.block);
 }
 
-interface WeightAndBias { readonly dw: string | null; readonly db: string | null }
-
 function weightAndBiasGrad(ctx: GradContext, p: Plan, dz: string): WeightAndBias {
   const wantB = (ctx.x[2] ?? '') !== '' && ctx.needs[2] === true;
   const wantW = ctx.needs[1] === true;
-  if (wantW && p.pointwise && p.blockedInput) {
-    const { dw, dzRows } = pointwiseWeightGrad(ctx, p, dz);
-    return { dw, db: wantB ? columnSums(ctx.b, dzRows) : null };
+  if (wantW && p.pointwise && p.blockedInput && whole(p.s.x[1], p.block) && whole(p.s.y[1], p.block)) {
+    return pointwiseWeightGrad(ctx, p, dz, wantB);
   }
   let dw: string | null = null;
   if (wantW) {
@@ -251,16 +317,6 @@ function weightAndBiasGrad(ctx: GradContext, p: Plan, dz: string): WeightAndBias
     dw = p.depthwise && !dilated ? depthwiseWeightGrad(ctx, p, dz) : plainFallbackWeightGrad(ctx, p, dz);
   }
   return { dw, db: wantB ? biasGrad(ctx.b, dz, p) : null };
-}
-
-/**
- * Sums of a [R, C] matrix's columns as a GEMM with a row of ones: ONNX Runtime's ReduceSum over
- * the rows took 9 ms for 32k x 96 where the GEMM is memory-bound (one pass).
- */
-function columnSums(b: GraphBuilder, rows: string): string {
-  const [r = 1, c = 1] = staticShape(b.info(rows).shape, 'column sums');
-  const ones = b.op('Expand', [b.scalar(1), b.int64s([1, r])]);
-  return b.op('Reshape', [b.op('MatMul', [ones, rows]), b.int64s([c])]);
 }
 
 /** Bias gradient of blocked dy: summed over space, then over the batch (the faster order). */
