@@ -42,13 +42,39 @@ describe('foldMovementChains', () => {
     outputsAgree(graph, folded, [2, 3, 4]);
   });
 
-  it('keeps a chain that is neither, and values read twice stay computed', () => {
-    const b = new GraphBuilder('kept');
+  it('keeps values read twice for their other readers, and folds the chain past them from further back', () => {
+    const b = new GraphBuilder('shared');
     const x = b.input('x', 'float32', [2, 3, 4]);
     const t = b.op('Transpose', [x], perm([1, 0, 2]));
     const u = b.op('Transpose', [t], perm([0, 2, 1]));
     b.output(b.named(b.op('Reshape', [u, b.int64s([24])]), 'y'));
     b.output(b.named(b.op('Exp', [t]), 'z'));
+    const graph = b.build();
+    const folded = foldMovementChains(graph);
+    // t still feeds Exp; y is x moved by one matrix transpose ([2, 12] -> [12, 2]), not two 3-d ones.
+    const transposes = folded.nodes.filter((n) => n.op === 'Transpose').map((n) => n.attrs.perm);
+    expect(transposes).toEqual([attr.ints([1, 0, 2]), attr.ints([1, 0])]);
+    outputsAgree(graph, folded, [2, 3, 4]);
+  });
+
+  it('folds a chain of generic Transposes into one Transpose of the lowest rank', () => {
+    const b = new GraphBuilder('generic');
+    const x = b.input('x', 'float32', [2, 3, 4, 5]);
+    const t = b.op('Transpose', [x], perm([1, 0, 2, 3]));
+    const u = b.op('Transpose', [b.op('Reshape', [t, b.int64s([3, 2, 20])])], perm([0, 2, 1]));
+    b.output(b.named(b.op('Reshape', [u, b.int64s([120])]), 'y'));
+    const graph = b.build();
+    const folded = foldMovementChains(graph);
+    // Net: [2, 3, 20] -> [3, 20, 2], one 2-d transpose of [2, 60].
+    expect(folded.nodes.filter((n) => n.op === 'Transpose').map((n) => n.attrs.perm)).toEqual([attr.ints([1, 0])]);
+    outputsAgree(graph, folded, [2, 3, 4, 5]);
+  });
+
+  it('keeps a chain when one Transpose would cost as much', () => {
+    const b = new GraphBuilder('kept');
+    const x = b.input('x', 'float32', [2, 3, 4]);
+    const t = b.op('Transpose', [x], perm([1, 0, 2]));
+    b.output(b.named(b.op('Reshape', [t, b.int64s([24])]), 'y'));
     const graph = b.build();
     const folded = foldMovementChains(graph);
     expect(folded.nodes.map((n) => n.op)).toEqual(graph.nodes.map((n) => n.op));
