@@ -232,9 +232,11 @@ function pointwiseByImage(ctx: GradContext, p: Plan, dz: string, wantB: boolean)
   const blocks = (v: string, c: number): string => b.op('Reshape', [v, b.int64s([n, c / p.block, pixels, p.block])]);
   const summed = (a: string, wide: string): string => b.op('ReduceSum', [b.op('MatMul', [a, wide]), b.int64s([0])], { keepdims: attr.int(0) });
   if (cx <= co) {
+    if (wantB) {
+      return withBiasRow(b, plain(ctx.x[0] ?? '', cx), blocks(dz, co), p);
+    }
     // [Co/B, Ci, B] is [Co/B, Ci/B, Bi, Bo]: the blocked filter's own order.
-    const dw = b.op('Reshape', [summed(plain(ctx.x[0] ?? '', cx), blocks(dz, co)), b.int64s(p.s.w)]);
-    return { dw, db: wantB ? biasGrad(b, dz, p) : null };
+    return { dw: b.op('Reshape', [summed(plain(ctx.x[0] ?? '', cx), blocks(dz, co)), b.int64s(p.s.w)]), db: null };
   }
   const dzPlain = plain(dz, co);
   const dwT = summed(dzPlain, blocks(ctx.x[0] ?? '', cx));
@@ -272,6 +274,23 @@ function columnSums(b: GraphBuilder, rows: string): string {
   const [r = 1, c = 1] = staticShape(b.info(rows).shape, 'column sums');
   const ones = b.op('Expand', [b.scalar(1), b.int64s([1, r])]);
   return b.op('Reshape', [b.op('MatMul', [ones, rows]), b.int64s([c])]);
+}
+
+/**
+ * dW and the bias gradient of one product: a row of ones under the narrow x [N, 1, Ci, H*W]
+ * makes row Ci of the [Co/B, Ci + 1, B] result the sums of dy, so the wide dy is read once.
+ */
+function withBiasRow(b: GraphBuilder, xPlain: string, dzBlocks: string, p: Plan): WeightAndBias {
+  const [n = 1, cx = 1, h = 1, w = 1] = p.s.x;
+  const co = p.s.y[1] ?? 1;
+  const ones = b.op('Expand', [b.scalar(1), b.int64s([n, 1, 1, h * w])]);
+  const product = b.op('MatMul', [b.op('Concat', [xPlain, ones], { axis: attr.int(2) }), dzBlocks]);
+  const summed = b.op('ReduceSum', [product, b.int64s([0])], { keepdims: attr.int(0) });
+  const rows = (from: number, to: number): string => b.op('Slice', [summed, b.int64s([from]), b.int64s([to]), b.int64s([1])]);
+  return {
+    dw: b.op('Reshape', [rows(0, cx), b.int64s(p.s.w)]),
+    db: b.op('Reshape', [rows(cx, cx + 1), b.int64s([co])]),
+  };
 }
 
 /** Bias gradient from dy in plain layout [N, 1, C, H*W]: a MatMul with a column of ones, then the batch sum. */
