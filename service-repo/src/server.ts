@@ -14,7 +14,7 @@ Serves the model bundle in MODEL_DIR (default models/, else ../modeling-repo/mod
 (default 0.0.0.0:8080). No arguments: every setting is an environment variable, validated at start:
   PORT HOST MODEL_DIR MAX_FILES MAX_FILE_BYTES MAX_BODY_BYTES MAX_IMAGE_PIXELS MAX_BATCH
   MAX_QUEUE_DELAY_US MAX_QUEUE MAX_EVENT_LOOP_DELAY_MS REQUEST_TIMEOUT_MS KEEP_ALIVE_TIMEOUT_MS
-  SHUTDOWN_TIMEOUT_MS ORT_THREADS VERIFY_GOLDEN API_KEY CORS_ORIGINS LOG_LEVEL
+  SHUTDOWN_TIMEOUT_MS ORT_THREADS DECODE_CONCURRENCY VERIFY_GOLDEN API_KEY CORS_ORIGINS LOG_LEVEL
 (README.md, "Configuration"). Exit status 1: the bundle was refused; 2: a bad setting.
 Example: MODEL_DIR=models/tiny PORT=3000 npm start`;
 

@@ -37,7 +37,8 @@ describe('dvc.yaml', () => {
 
   it('names things that exist: package deps, params files, npm scripts', () => {
     const train = dvcYaml.stages.train!;
-    for (const dep of train.deps.filter((path) => !path.startsWith('../'))) expect(existsSync(join(ROOT, dep))).toBe(true);
+    // The data deps (`${planet}/...`) are the user's files, not the package's.
+    for (const dep of train.deps.filter((path) => !path.startsWith('../') && !path.includes('${'))) expect([dep, existsSync(join(ROOT, dep))]).toEqual([dep, true]);
     for (const param of train.params) {
       for (const file of Object.keys(param)) {
         expect(typeof parse(readFileSync(join(ROOT, file), 'utf8'))).toBe('object');
@@ -88,5 +89,27 @@ describe('dvc:collect', () => {
     const epochs = JSON.parse(await readFile(join(out, 'plots', 'epochs.json'), 'utf8')) as { epoch: number }[];
     expect(epochs.map((row) => row.epoch)).toEqual([1, 2]);
     await expect(latestCompletedRun(join(runs, 'none'))).rejects.toThrow(/no completed run/);
+  });
+});
+
+describe('dvc.yaml data paths (vars from configs/dvc-data.yaml)', () => {
+  const vars = parse(readFileSync(join(ROOT, 'configs', 'dvc-data.yaml'), 'utf8')) as Record<string, string>;
+  const put = (text: string): string => text.replace(/\$\{(\w+)\}/g, (_, key: string) => vars[key] ?? `\${${key}}`);
+
+  it('every var the stage uses is defined, and the deps hold no machine-specific path', () => {
+    const train = dvcYaml.stages.train!;
+    for (const text of [...train.cmd, ...train.deps]) expect(put(text)).not.toMatch(/\$\{/);
+    expect(train.deps.filter((dep) => dep.includes('shared'))).toEqual([]);
+  });
+
+  it('the training command reads its data and backbone from the very paths the stage depends on', async () => {
+    const { loadConfig, parseArgs } = await import('../config/index.js');
+    const train = dvcYaml.stages.train!;
+    const args = put(train.cmd[0]!).replace(/^npm run train -- /, '').split(' ');
+    const parsed = parseArgs(args);
+    const exp = parsed.named.exp;
+    const { config } = await loadConfig({ configDir: join(ROOT, 'configs'), exp, overrides: parsed.overrides, env: {}, baseDir: ROOT });
+    const deps = train.deps.map((dep) => join(ROOT, put(dep)));
+    expect(deps).toEqual(expect.arrayContaining([config.data.labels, ...config.data.sources, config.model.backbone.path].map((path) => join(path))));
   });
 });

@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       maxQueue: 1024, logLevel: 'info', apiKey: undefined, corsOrigins: [], verifyGolden: true, requestTimeoutMs: 30000,
     });
     expect(c.modelDir).toBe('/srv/app/models');
+    expect(c.decodeConcurrency).toBe(4);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '8' }).decodeConcurrency).toBe(8);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -19,12 +21,12 @@ describe('loadConfig', () => {
     const c = loadConfig({
       PORT: '9000', HOST: '127.0.0.1', MODEL_DIR: 'bundle', MAX_FILES: '8', MAX_FILE_BYTES: '2048', MAX_BATCH: '4',
       MAX_QUEUE_DELAY_US: '0', MAX_QUEUE: '16', LOG_LEVEL: 'debug', API_KEY: 'k'.repeat(20), CORS_ORIGINS: 'https://a.example, http://b.example:8080',
-      VERIFY_GOLDEN: 'false', ORT_THREADS: '2', MAX_IMAGE_PIXELS: '1_000_000',
+      VERIFY_GOLDEN: 'false', ORT_THREADS: '2', MAX_IMAGE_PIXELS: '1_000_000', DECODE_CONCURRENCY: '3',
     }, '/srv/app');
     expect(c).toMatchObject({
       port: 9000, host: '127.0.0.1', modelDir: '/srv/app/bundle', maxFiles: 8, maxFileBytes: 2048, maxBatch: 4, maxQueueDelayUs: 0,
       maxQueue: 16, logLevel: 'debug', apiKey: 'k'.repeat(20), corsOrigins: ['https://a.example', 'http://b.example:8080'],
-      verifyGolden: false, ortThreads: 2, maxImagePixels: 1_000_000,
+      verifyGolden: false, ortThreads: 2, maxImagePixels: 1_000_000, decodeConcurrency: 3,
     });
   });
 

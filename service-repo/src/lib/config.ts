@@ -36,6 +36,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly maxEventLoopDelayMs: number;
   readonly ortThreads: number;
+  /** Images decoded at once (the rest wait their turn, in arrival order). */
+  readonly decodeConcurrency: number;
   readonly verifyGolden: boolean;
 }
 
@@ -68,6 +70,9 @@ export const INT_VARS = {
   SHUTDOWN_TIMEOUT_MS: { def: 10_000, min: 0, max: 3_600_000 },
   MAX_EVENT_LOOP_DELAY_MS: { def: 1000, min: 0, max: 60_000 },
   ORT_THREADS: { def: 0, min: 0, max: 256 },
+  // 0: the libuv threadpool size, which runs sharp's decodes: more at once would only wait inside
+  // that pool, out of arrival order (see plugins/app/predictor.ts).
+  DECODE_CONCURRENCY: { def: 0, min: 0, max: 256 },
 } as const satisfies Record<string, IntSpec>;
 
 type IntVar = keyof typeof INT_VARS;
@@ -133,6 +138,14 @@ export function defaultModelDir(cwd: string): string {
   return hasModel(local) || !hasModel(sibling) ? local : sibling;
 }
 
+const DEFAULT_THREADPOOL_SIZE = 4;
+
+/** libuv's threadpool size: UV_THREADPOOL_SIZE when it is a positive integer, else libuv's default 4. */
+export function threadpoolSize(env: Env): number {
+  const size = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : DEFAULT_THREADPOOL_SIZE;
+}
+
 /** Reads and validates the whole configuration; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
@@ -157,6 +170,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS'),
     maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS'),
     ortThreads: int('ORT_THREADS'),
+    decodeConcurrency: int('DECODE_CONCURRENCY') || threadpoolSize(env),
     verifyGolden: readBool(env, 'VERIFY_GOLDEN', true, problems),
   };
   // A request that can never fit in the queue would always be refused: catch it at start.

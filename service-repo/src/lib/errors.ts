@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'UNAUTHORIZED'
   | 'METHOD_NOT_ALLOWED'
-  | 'MISSING_HOST';
+  | 'MISSING_HOST'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 export class RequestError extends Error {
   constructor(

@@ -45,6 +45,27 @@ describe('parseImageTensor', () => {
     expect(message(() => parseImageTensor(request({ data: [[[[[0]]]]] }), spec))).toBe('inputs[0].data is nested deeper than the tensor shape');
     expect(message(() => parseImageTensor(request({}, { outputs: [{ name: 'logits' }] }), spec))).toBe("unknown output 'logits': this model has one output 'probabilities'");
     expect(message(() => parseImageTensor({ inputs: [] }, spec))).toBe("expected exactly one input 'image', got 0");
-    expect(message(() => parseImageTensor(request({ parameters: { binary_data_size: 12 } }), spec))).toMatch(/binary tensor data is not supported/);
+    expect(message(() => parseImageTensor(request({}, { outputs: [{ name: 'probabilities', parameters: { classification: 3 } }] }), spec))).toMatch(/classification extension is not supported/);
+  });
+
+  describe('binary tensor data', () => {
+    const binaryInput = (size: unknown): Partial<InferRequest['inputs'][number]> => ({ data: undefined, parameters: { binary_data_size: size } });
+    const bytes = Buffer.from(Array.from({ length: 12 }, (_, i) => 100 + i));
+
+    it('reads the tensor from the bytes after the JSON header', () => {
+      const [image] = parseImageTensor(request(binaryInput(12)), spec, bytes);
+      expect(Array.from(image!)).toEqual(Array.from(bytes));
+    });
+
+    it('refuses sizes and bodies that disagree, naming the field', () => {
+      expect(message(() => parseImageTensor(request(binaryInput(12)), spec))).toMatch(/binary_data_size is set but the request has no Inference-Header-Content-Length/);
+      expect(message(() => parseImageTensor(request(binaryInput(11)), spec, bytes.subarray(0, 11)))).toBe('inputs[0].parameters.binary_data_size is 11, the shape gives 12 UINT8 bytes');
+      expect(message(() => parseImageTensor(request(binaryInput(12)), spec, bytes.subarray(0, 8)))).toBe('inputs[0].parameters.binary_data_size is 12 but only 8 binary bytes follow the JSON header');
+      expect(message(() => parseImageTensor(request(binaryInput(12)), spec, Buffer.concat([bytes, bytes])))).toMatch(/^12 binary bytes after the JSON header belong to no tensor/);
+      expect(message(() => parseImageTensor(request(binaryInput('12')), spec, bytes))).toBe('inputs[0].parameters.binary_data_size is "12", expected a byte count');
+      expect(message(() => parseImageTensor(request({ parameters: { binary_data_size: 12 } }), spec, bytes))).toBe('inputs[0] has both data and parameters.binary_data_size: send one');
+      expect(message(() => parseImageTensor(request({ data: undefined }), spec))).toBe('inputs[0] has neither data nor parameters.binary_data_size');
+      expect(message(() => parseImageTensor(request({}), spec, bytes))).toMatch(/^12 binary bytes after the JSON header belong to no tensor/);
+    });
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Open Inference Protocol (KServe V2) request checks for the one model input: `image`, UINT8,
- * shape [N, S, S, 3], JSON `data` row-major (flat or nested). Each problem is a 400 whose message
- * names the field, as the protocol's `{"error": "..."}` answer.
+ * shape [N, S, S, 3], as JSON `data` row-major (flat or nested) or as binary tensor data (the
+ * bytes after the JSON header, see binary-tensor.ts). Each problem is a 400 whose message names the
+ * field, as the protocol's `{"error": "..."}` answer.
  */
+import { BinarySection } from './binary-tensor.js';
 import { HTTP, RequestError } from './errors.js';
 import type { InferRequest } from '../schemas/oip.js';
 
@@ -57,18 +59,42 @@ function flattenBytes(data: readonly unknown[], count: number): Uint8Array {
   return out;
 }
 
-/** The request's images as N arrays of S*S*3 bytes. */
-export function parseImageTensor(request: InferRequest, spec: ImageTensorSpec): Uint8Array[] {
+type InferInput = InferRequest['inputs'][number];
+
+function checkOutputs(request: InferRequest, spec: ImageTensorSpec): void {
+  for (const output of request.outputs ?? []) {
+    if (output.name !== spec.outputName) throw bad(`unknown output '${output.name}': this model has one output '${spec.outputName}'`);
+    if (output.parameters?.classification !== undefined) throw bad(`outputs '${output.name}': the classification extension is not supported; read the probabilities`);
+  }
+}
+
+/** The tensor's bytes, from the binary section when it declares a size, else from JSON `data`. */
+function tensorBytes(input: InferInput, count: number, binary: BinarySection): Uint8Array {
+  const size = input.parameters?.binary_data_size;
+  if (size === undefined) {
+    if (input.data === undefined) throw bad('inputs[0] has neither data nor parameters.binary_data_size');
+    return flattenBytes(input.data, count);
+  }
+  if (input.data !== undefined) throw bad('inputs[0] has both data and parameters.binary_data_size: send one');
+  const bytes = binary.take(size, 'inputs[0]');
+  if (bytes.length !== count) throw bad(`inputs[0].parameters.binary_data_size is ${bytes.length}, the shape gives ${count} UINT8 bytes`);
+  return bytes;
+}
+
+/**
+ * The request's images as N arrays of S*S*3 bytes. `binary` is the body after the JSON header
+ * (undefined: the request had no Inference-Header-Content-Length, so it is all JSON).
+ */
+export function parseImageTensor(request: InferRequest, spec: ImageTensorSpec, binary?: Buffer): Uint8Array[] {
   if (request.inputs.length !== 1) throw bad(`expected exactly one input '${spec.inputName}', got ${request.inputs.length}`);
   const input = request.inputs[0];
   if (input?.name !== spec.inputName) throw bad(`unknown input '${input?.name ?? ''}': this model takes one input '${spec.inputName}'`);
   if (input.datatype !== 'UINT8') throw bad(`inputs[0].datatype is ${input.datatype}, expected UINT8`);
-  if (input.parameters?.binary_data_size !== undefined) throw bad('binary tensor data is not supported: send the tensor as JSON data');
-  for (const output of request.outputs ?? []) {
-    if (output.name !== spec.outputName) throw bad(`unknown output '${output.name}': this model has one output '${spec.outputName}'`);
-  }
+  checkOutputs(request, spec);
   const n = checkShape(input.shape, spec);
   const per = spec.size * spec.size * RGB;
-  const bytes = flattenBytes(input.data, n * per);
+  const section = new BinarySection(binary ?? Buffer.alloc(0), binary !== undefined);
+  const bytes = tensorBytes(input, n * per, section);
+  section.finish();
   return Array.from({ length: n }, (_, i) => bytes.subarray(i * per, (i + 1) * per));
 }

@@ -38,7 +38,7 @@ export const InferRequestSchema = Type.Object({
     shape: Type.Array(Type.Integer()),
     datatype: Type.String(),
     parameters: Type.Optional(ParametersSchema),
-    data: TensorDataSchema,
+    data: Type.Optional(TensorDataSchema),
   }), { minItems: 1 }),
   outputs: Type.Optional(Type.Array(Type.Object({
     name: Type.String(),
@@ -58,7 +58,7 @@ export const InferResponseSchema = Type.Object({
     shape: Type.Array(Type.Integer()),
     datatype: Type.String(),
     parameters: Type.Optional(ParametersSchema),
-    data: Type.Array(Type.Number()),
+    data: Type.Optional(Type.Array(Type.Number(), { description: 'Absent when the output is binary (parameters.binary_data_size)' })),
   })),
 });
 
@@ -66,7 +66,12 @@ export type InferResponse = Static<typeof InferResponseSchema>;
 
 export const OipErrorSchema = Type.Object({ error: Type.String() }, { additionalProperties: true });
 
-export const ModelParamsSchema = Type.Object({ model: Type.String({ description: 'Model name (this server serves one: planet)' }) });
+const ModelName = Type.String({ description: 'Model name (this server serves one: planet)' });
+export const ModelParamsSchema = Type.Object({ model: ModelName });
+export const VersionedModelParamsSchema = Type.Object({
+  model: ModelName,
+  version: Type.String({ description: "Model version (the one served: the model card's version, as listed by GET /v2/models/planet)" }),
+});
 
 export const ReadyFlagSchema = Type.Object({ name: Type.Optional(Type.String()), ready: Type.Boolean() });
 export const LiveFlagSchema = Type.Object({ live: Type.Boolean() });

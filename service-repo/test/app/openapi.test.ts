@@ -27,6 +27,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(spec.paths).sort()).toEqual([
       '/health/live', '/health/ready', '/metrics', '/v1/labels', '/v1/model', '/v1/model.onnx', '/v1/predict', '/v1/preprocess',
       '/v2', '/v2/health/live', '/v2/health/ready', '/v2/models/{model}', '/v2/models/{model}/infer', '/v2/models/{model}/ready',
+      '/v2/models/{model}/versions/{version}', '/v2/models/{model}/versions/{version}/infer', '/v2/models/{model}/versions/{version}/ready',
     ]);
     const predict = spec.paths['/v1/predict']!.post!;
     expect(Object.keys(predict.requestBody!.content).sort()).toEqual(['application/json', 'multipart/form-data']);

@@ -38,7 +38,7 @@ describe('Open Inference Protocol V2', () => {
     const res = await app.inject({ url: '/v2' });
     expect(res.statusCode).toBe(200);
     conforms(oipSchemas.metadataServerResponse, res.json());
-    expect(res.json()).toEqual({ name: 'planet-svc', version: '0.1.0', extensions: [] });
+    expect(res.json()).toEqual({ name: 'planet-svc', version: '0.1.0', extensions: ['binary_tensor_data'] });
   });
 
   it('health: live and ready answer 200', async () => {

@@ -3,6 +3,7 @@
  * Health answers 200 when true and 400 when false, as the protocol says (Triton does the same).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { BINARY_EXTENSION } from '../../lib/binary-tensor.js';
 import { HTTP } from '../../lib/errors.js';
 import { SERVICE_NAME, SERVICE_VERSION } from '../../lib/service-info.js';
 import { commonErrors } from '../../schemas/common.js';
@@ -13,7 +14,7 @@ const security = [{ apiKey: [] }];
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('', {
     schema: { tags: ['oip'], summary: 'Server metadata', security, response: { 200: ServerMetadataSchema, ...commonErrors } },
-  }, () => ({ name: SERVICE_NAME, version: SERVICE_VERSION, extensions: [] }));
+  }, () => ({ name: SERVICE_NAME, version: SERVICE_VERSION, extensions: [BINARY_EXTENSION] }));
 
   fastify.get('/health/live', {
     config: { pressureHandler: (): undefined => undefined },

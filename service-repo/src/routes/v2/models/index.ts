@@ -1,15 +1,34 @@
-/** Open Inference Protocol V2 model endpoints for the one served model, `planet`. */
+/**
+ * Open Inference Protocol V2 model endpoints for the one served model, `planet`: metadata, ready
+ * and infer, each also under `/versions/{version}` (the served version is the model card's).
+ * Infer takes and gives tensors as JSON or as binary tensor data (lib/binary-tensor.ts).
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { LABEL_COUNT } from '../../../lib/labels.js';
+import { binaryResponse, float32Bytes, HEADER_LENGTH_HEADER } from '../../../lib/binary-tensor.js';
 import { HTTP, RequestError } from '../../../lib/errors.js';
+import { binaryPart, useInferBodyParser } from '../../../lib/infer-body.js';
 import { parseImageTensor } from '../../../lib/oip.js';
 import { OIP_MODEL_NAME } from '../../../lib/service-info.js';
+import type { ModelCard } from '../../../schemas/model-card.js';
 import { commonErrors, ErrorSchema } from '../../../schemas/common.js';
-import { InferRequestSchema, InferResponseSchema, ModelMetadataSchema, ModelParamsSchema, ReadyFlagSchema } from '../../../schemas/oip.js';
+import {
+  InferRequestSchema, InferResponseSchema, ModelMetadataSchema, ModelParamsSchema, ReadyFlagSchema, VersionedModelParamsSchema,
+  type InferRequest, type InferResponse,
+} from '../../../schemas/oip.js';
 
 const security = [{ apiKey: [] }];
 const DYNAMIC = -1;
 const RGB = 3;
+const FLOAT32_BYTES = 4;
+const VERSIONED = '/:model/versions/:version';
+
+interface ModelRef {
+  readonly model: string;
+  readonly version?: string;
+}
 
 function checkModelName(name: string): void {
   if (name !== OIP_MODEL_NAME) {
@@ -17,58 +36,93 @@ function checkModelName(name: string): void {
   }
 }
 
+function checkVersion(ref: ModelRef, card: ModelCard): void {
+  if (ref.version !== undefined && ref.version !== card.version) {
+    throw new RequestError(HTTP.notFound, 'MODEL_NOT_FOUND', `model '${OIP_MODEL_NAME}' has no version '${ref.version}' here (this server serves version '${card.version}')`);
+  }
+}
+
+function metadata(card: ModelCard): Static<typeof ModelMetadataSchema> {
+  const s = card.input.size;
+  return {
+    name: OIP_MODEL_NAME,
+    versions: [card.version],
+    platform: 'onnxruntime_onnx',
+    inputs: [{ name: card.input.name, datatype: 'UINT8', shape: [DYNAMIC, s, s, RGB] }],
+    outputs: [{ name: card.output.name, datatype: 'FP32', shape: [DYNAMIC, LABEL_COUNT] }],
+  };
+}
+
+/** Binary when the output asks (`binary_data`), else as the request asks for all (`binary_data_output`). */
+function wantsBinaryOutput(body: InferRequest): boolean {
+  const own = body.outputs?.[0]?.parameters?.binary_data;
+  if (typeof own === 'boolean') return own;
+  return body.parameters?.binary_data_output === true;
+}
+
+type InferAnswer = { readonly json: InferResponse } | { readonly binary: Buffer; readonly headerLength: number };
+
+const schemas = {
+  metadata: { tags: ['oip'], summary: 'Model metadata', security, response: { 200: ModelMetadataSchema, 404: ErrorSchema, ...commonErrors } },
+  ready: { tags: ['oip'], summary: 'Model ready', security, response: { 200: ReadyFlagSchema, 400: ReadyFlagSchema, 404: ErrorSchema, ...commonErrors } },
+  infer: {
+    tags: ['oip'],
+    summary: 'Inference: input `image` UINT8 [N,S,S,3] -> output `probabilities` FP32 [N,17]',
+    description: 'JSON tensors, or the binary tensor data extension: the JSON header is the first `Inference-Header-Content-Length` bytes of the body, '
+      + 'input bytes follow it (`parameters.binary_data_size`). Outputs are binary when asked (`parameters.binary_data_output` or the output\'s `binary_data`); '
+      + 'the answer then carries `Inference-Header-Content-Length` and the FP32 little-endian bytes after its JSON header.',
+    security,
+    body: InferRequestSchema,
+    response: { 200: InferResponseSchema, 400: ErrorSchema, 404: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, ...commonErrors },
+  },
+} as const;
+
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
-  fastify.get('/:model', {
-    schema: { tags: ['oip'], summary: 'Model metadata', security, params: ModelParamsSchema, response: { 200: ModelMetadataSchema, 404: ErrorSchema, ...commonErrors } },
-  }, (request) => {
-    checkModelName(request.params.model);
-    const { card } = fastify.model.require();
-    const s = card.input.size;
-    return {
-      name: OIP_MODEL_NAME,
-      versions: [card.version],
-      platform: 'onnxruntime_onnx',
-      inputs: [{ name: card.input.name, datatype: 'UINT8', shape: [DYNAMIC, s, s, RGB] }],
-      outputs: [{ name: card.output.name, datatype: 'FP32', shape: [DYNAMIC, LABEL_COUNT] }],
-    };
-  });
+  useInferBodyParser(fastify);
 
-  fastify.get('/:model/ready', {
-    schema: { tags: ['oip'], summary: 'Model ready', security, params: ModelParamsSchema, response: { 200: ReadyFlagSchema, 400: ReadyFlagSchema, 404: ErrorSchema, ...commonErrors } },
-  }, async (request, reply) => {
-    checkModelName(request.params.model);
-    const ready = fastify.model.ready;
-    return reply.code(ready ? HTTP.ok : HTTP.badRequest).send({ name: OIP_MODEL_NAME, ready });
-  });
-
-  fastify.post('/:model/infer', {
-    schema: {
-      tags: ['oip'],
-      summary: 'Inference: input `image` UINT8 [N,S,S,3] -> output `probabilities` FP32 [N,17]',
-      security,
-      params: ModelParamsSchema,
-      body: InferRequestSchema,
-      response: { 200: InferResponseSchema, 400: ErrorSchema, 404: ErrorSchema, 413: ErrorSchema, 415: ErrorSchema, ...commonErrors },
-    },
-  }, async (request) => {
-    checkModelName(request.params.model);
+  const getMetadata = (ref: ModelRef): Static<typeof ModelMetadataSchema> => {
+    checkModelName(ref.model);
     const { card } = fastify.model.require();
-    const images = parseImageTensor(request.body, {
+    checkVersion(ref, card);
+    return metadata(card);
+  };
+
+  const readiness = (ref: ModelRef): { ready: boolean; status: typeof HTTP.ok | typeof HTTP.badRequest } => {
+    checkModelName(ref.model);
+    const loaded = fastify.model.ready ? fastify.model.require().card : undefined;
+    if (loaded !== undefined) checkVersion(ref, loaded);
+    return { ready: loaded !== undefined, status: loaded === undefined ? HTTP.badRequest : HTTP.ok };
+  };
+
+  const infer = async (ref: ModelRef, request: FastifyRequest, body: InferRequest): Promise<InferAnswer> => {
+    checkModelName(ref.model);
+    const { card } = fastify.model.require();
+    checkVersion(ref, card);
+    const images = parseImageTensor(body, {
       inputName: card.input.name, outputName: card.output.name, size: card.input.size, maxBatch: fastify.config.maxFiles,
-    });
+    }, binaryPart(request));
     const probabilities = await fastify.predictor.infer(images);
-    return {
-      model_name: OIP_MODEL_NAME,
-      model_version: card.version,
-      ...(request.body.id === undefined ? {} : { id: request.body.id }),
-      outputs: [{
-        name: card.output.name,
-        datatype: 'FP32',
-        shape: [images.length, LABEL_COUNT],
-        data: probabilities.flatMap((p) => Array.from(p)),
-      }],
-    };
-  });
+    const head = { model_name: OIP_MODEL_NAME, model_version: card.version, ...(body.id === undefined ? {} : { id: body.id }) };
+    const tensor = { name: card.output.name, datatype: 'FP32', shape: [images.length, LABEL_COUNT] };
+    if (!wantsBinaryOutput(body)) return { json: { ...head, outputs: [{ ...tensor, data: probabilities.flatMap((p) => Array.from(p)) }] } };
+    const answer = binaryResponse({ ...head, outputs: [{ ...tensor, parameters: { binary_data_size: images.length * LABEL_COUNT * FLOAT32_BYTES } }] }, [float32Bytes(probabilities)]);
+    return { binary: answer.body, headerLength: answer.headerLength };
+  };
+
+  for (const [path, params] of [['/:model', ModelParamsSchema], [VERSIONED, VersionedModelParamsSchema]] as const) {
+    fastify.get(path, { schema: { ...schemas.metadata, params } }, (request) => getMetadata(request.params));
+    fastify.get(`${path}/ready`, { schema: { ...schemas.ready, params } }, async (request, reply) => {
+      const { ready, status } = readiness(request.params);
+      return reply.code(status).send({ name: OIP_MODEL_NAME, ready });
+    });
+    fastify.post(`${path}/infer`, { schema: { ...schemas.infer, params } }, async (request, reply) => {
+      const answer = await infer(request.params, request, request.body);
+      if ('json' in answer) return answer.json;
+      // A Buffer is sent as it is (no serializer); the typed reply only knows the JSON answer's shape.
+      const bytes = answer.binary as unknown as InferResponse;
+      return reply.header(HEADER_LENGTH_HEADER, String(answer.headerLength)).type('application/octet-stream').send(bytes);
+    });
+  }
 };
 
 export default routes;
