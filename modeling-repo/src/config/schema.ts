@@ -104,6 +104,8 @@ export const ConfigSchema = Type.Object({
     goldenCount: Type.Integer({ minimum: GOLDEN_MINIMUM }),
     name: Type.String({ minLength: 1 }),
     publishDir: pathString(),
+    // Optional so that configurations saved before the key existed still load (resume, re-export).
+    tta: Type.Optional(Type.Boolean()),
   }, closed),
   runs: Type.Object({ dir: pathString() }, closed),
   tracking: Type.Object({

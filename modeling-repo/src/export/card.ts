@@ -50,6 +50,21 @@ export interface ModelCard {
     readonly data: string;
   };
   readonly onnx: { readonly sha256: string; readonly opset: number };
+  /** Present when model.onnx does more than one forward pass per chip (test-time augmentation). */
+  readonly inference?: { readonly testTimeAugmentation: boolean; readonly views: number; readonly description: string };
+  /** Present when model.onnx averages several trained models (see ensemble/). */
+  readonly ensemble?: { readonly members: readonly EnsembleMember[]; readonly rule: string };
+}
+
+/** One member of an ensemble bundle, as its own card described it. */
+export interface EnsembleMember {
+  readonly name: string;
+  readonly version: string;
+  readonly onnxSha256: string;
+  readonly experiment: string;
+  readonly f2: number;
+  readonly f2AtThreshold0_2: number;
+  readonly testTimeAugmentation: boolean;
 }
 
 /** A version string that sorts by date and names the code it came from: `2026.11.26-3f2a9c1`. */

@@ -11,25 +11,39 @@ import {
 } from '../export/index.js';
 import { GraphBuilder, type Graph } from '../graph/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
+import { TTA_VIEWS, withTestTimeAugmentation } from '../compose/tta.js';
+import { dihedralMean, maxAbsDiff, ModelRunner } from '../inference/model-runner.js';
 import { bakeParams } from '../train/training-graph.js';
 import type { PreparedData } from './prepare-data.js';
 
 export const EXPORT_OPSET = 17;
 /** Golden probabilities must round-trip this closely (the service is held to 1e-4). */
-const GOLDEN_TOLERANCE = 1e-6;
+export const GOLDEN_TOLERANCE = 1e-6;
 /** The exported model must agree with the training graph's evaluation path this closely. */
-const AGREEMENT_TOLERANCE = 1e-5;
+export const AGREEMENT_TOLERANCE = 1e-5;
 const AGREEMENT_CHIPS = 64;
 /** The card keeps the wall time to a tenth of a second (a smoke run takes under one). */
 const DECISECONDS = 10;
 
-/** The classifier with trained parameters baked in and only the contract's output. */
-export function exportGraph(dynamic: Graph, names: readonly string[], best: Float32Array): Uint8Array {
+/**
+ * The classifier with trained parameters baked in and only the contract's output; with `tta`,
+ * wrapped in eight-view test-time augmentation (compose/tta.ts).
+ */
+export function exportGraph(dynamic: Graph, names: readonly string[], best: Float32Array, options: { readonly tta?: boolean } = {}): Uint8Array {
   const b = GraphBuilder.from(bakeParams(dynamic, names, best));
   b.removeOutputs();
   b.output('probabilities');
-  return toOnnxBytes({ ...b.build({ prune: true }), name: 'planet-classifier' }, { opset: EXPORT_OPSET, producer: 'planet-modeling' });
+  const plain = { ...b.build({ prune: true }), name: 'planet-classifier' };
+  const graph = options.tta === true ? withTestTimeAugmentation(plain) : plain;
+  return toOnnxBytes(graph, { opset: EXPORT_OPSET, producer: 'planet-modeling' });
 }
+
+/** What the card says about test-time augmentation, when the model does it. */
+export const TTA_CARD = {
+  testTimeAugmentation: true,
+  views: TTA_VIEWS,
+  description: 'model.onnx scores every chip in its 8 flips and rotations (the dihedral group of the square) and returns the mean of the 8 probability vectors',
+} as const;
 
 export function gitCommit(): string {
   try {
@@ -39,7 +53,7 @@ export function gitCommit(): string {
   }
 }
 
-async function goldenInputs(config: Config, data: PreparedData): Promise<GoldenInput[]> {
+export async function goldenInputs(config: Config, data: PreparedData): Promise<GoldenInput[]> {
   const count = config.export.goldenCount;
   if (data.synthetic) return goldenFromChips(data.all, Array.from(data.split.validation), count);
   const names = Array.from(data.split.validation, (row) => data.all.names[row] ?? '');
@@ -62,10 +76,29 @@ async function agreement(modelBytes: Uint8Array, data: PreparedData, expected: F
   }
 }
 
+/**
+ * The test-time augmentation graph against the plain model run on the pipeline's own eight
+ * transforms of the same chips: proves the in-graph flips are the training augmentation's.
+ */
+async function ttaAgreement(modelBytes: Uint8Array, plainBytes: Uint8Array, data: PreparedData): Promise<number> {
+  const n = Math.min(AGREEMENT_CHIPS, data.validation.names.length);
+  const size = data.validation.size;
+  const chips = data.validation.images.subarray(0, n * chipBytes(size));
+  const [tta, plain] = await Promise.all([ModelRunner.create(modelBytes, size), ModelRunner.create(plainBytes, size)]);
+  try {
+    return maxAbsDiff(await tta.predict(chips, n), await dihedralMean(plain, chips, n));
+  } finally {
+    await Promise.all([tta.close(), plain.close()]);
+  }
+}
+
 export interface ExportInput {
   readonly config: Config;
   readonly data: PreparedData;
   readonly modelBytes: Uint8Array;
+  /** The classifier without test-time augmentation, when `modelBytes` has it (export.tta). */
+  readonly plainModelBytes?: Uint8Array;
+  /** The training graph's validation probabilities (without test-time augmentation), for the agreement check. */
   readonly validationProbabilities: Float32Array;
   readonly tuned: ThresholdResult;
   readonly atTuned: EvaluationReport;
@@ -95,6 +128,7 @@ function card(input: ExportInput, now: Date): Omit<ModelCard, 'onnx'> {
       experiment: config.experiment, config, gitCommit: commit, device: config.device,
       seconds: Math.round(input.seconds * DECISECONDS) / DECISECONDS, data: data.description,
     },
+    ...(input.plainModelBytes === undefined ? {} : { inference: TTA_CARD }),
   };
 }
 
@@ -110,10 +144,12 @@ export async function exportRun(input: ExportInput, log: (line: string) => void)
   const dir = join(input.runDir, config.export.name);
   const written = await writeBundle(dir, { modelBytes, card: card(input, new Date()), opset: EXPORT_OPSET, golden });
   const roundTrip = await verifyGolden(modelBytes, size, golden, decode);
-  const agree = await agreement(modelBytes, input.data, input.validationProbabilities);
-  log(`export: golden round trip max |diff| ${roundTrip.toExponential(2)}, exported vs training graph max |diff| ${agree.toExponential(2)}`);
-  if (roundTrip > GOLDEN_TOLERANCE || agree > AGREEMENT_TOLERANCE) {
-    throw new Error(`exported model does not reproduce the pipeline (golden ${roundTrip}, agreement ${agree})`);
+  const agree = await agreement(input.plainModelBytes ?? modelBytes, input.data, input.validationProbabilities);
+  const tta = input.plainModelBytes === undefined ? 0 : await ttaAgreement(modelBytes, input.plainModelBytes, input.data);
+  log(`export: golden round trip max |diff| ${roundTrip.toExponential(2)}, exported vs training graph max |diff| ${agree.toExponential(2)}` +
+    (input.plainModelBytes === undefined ? '' : `, test-time augmentation vs 8 transformed chips max |diff| ${tta.toExponential(2)}`));
+  if (roundTrip > GOLDEN_TOLERANCE || agree > AGREEMENT_TOLERANCE || tta > AGREEMENT_TOLERANCE) {
+    throw new Error(`exported model does not reproduce the pipeline (golden ${roundTrip}, agreement ${agree}, test-time augmentation ${tta})`);
   }
   if (config.export.publishDir !== '') {
     await publishBundle(dir, config.export.publishDir);

@@ -13,7 +13,8 @@ import { createSession, kernelBlock, trainingStepOptions } from '../train/sessio
 import { StepRunner } from '../train/step-runner.js';
 import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
 import { buildModel, type BuiltModel } from './build-model.js';
-import { exportGraph, exportRun } from './export-run.js';
+import { exportRun } from './export-run.js';
+import { shippedModel } from './shipped-model.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 
 const EVAL_BATCH = 128;
@@ -139,15 +140,18 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
     });
     if (options.signal?.aborted === true) throw new RunInterrupted(runDir, final.meta.epoch);
     const best = await engines.evaluator.predict(final.best, data.validation);
-    const tuned = tuneThresholds(best.probabilities, data.validation.targets, {
+    const shipped = await shippedModel(config, model.dynamic.graph, engines.names, final.best, {
+      set: data.validation, trainingProbabilities: best.probabilities,
+    });
+    const tuned = tuneThresholds(shipped.probabilities, data.validation.targets, {
       start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes,
     });
-    const atTuned = evaluateProbabilities(best.probabilities, data.validation.targets, tuned.thresholds);
+    const atTuned = evaluateProbabilities(shipped.probabilities, data.validation.targets, tuned.thresholds);
     await tracker.onScalars(final.meta.step, evalRecord(final, tuned, atTuned, best.loss, config.eval.thresholdStart));
-    log(`validation F2 ${tuned.f2After.toFixed(4)} with tuned thresholds, ${tuned.f2Before.toFixed(4)} at ${config.eval.thresholdStart} (best epoch ${final.meta.bestEpoch})`);
-    const modelBytes = exportGraph(model.dynamic.graph, engines.names, final.best);
+    log(`validation F2 ${tuned.f2After.toFixed(4)} with tuned thresholds, ${tuned.f2Before.toFixed(4)} at ${config.eval.thresholdStart} (best epoch ${final.meta.bestEpoch}` +
+      `${shipped.plainModelBytes === undefined ? '' : ', with test-time augmentation'})`);
     const exported = await exportRun({
-      config, data, modelBytes, validationProbabilities: best.probabilities, tuned, atTuned, backbone: model.backbone,
+      config, data, ...shipped, validationProbabilities: best.probabilities, tuned, atTuned, backbone: model.backbone,
       seconds: (performance.now() - began) / MS, runDir,
     }, log);
     await tracker.onArtifact(exported.dir, 'bundle');

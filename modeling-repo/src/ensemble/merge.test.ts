@@ -1,0 +1,87 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tinyContractModel } from '../compose/testing.js';
+import { loadConfig } from '../config/index.js';
+import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain } from '../data/index.js';
+import { tuneThresholds } from '../eval/index.js';
+import { CARD_SCHEMA, readBundle, verifyGolden, writeBundle, type ModelCard } from '../export/index.js';
+import { maxAbsDiff, ModelRunner } from '../inference/model-runner.js';
+import { toOnnxBytes } from '../onnx/index.js';
+import { prepareData, type PreparedData } from '../pipeline/prepare-data.js';
+import { loadMembers, mergeBundles } from './merge.js';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OPSET = 17;
+const quiet = (): void => undefined;
+
+async function smoke(dir: string): Promise<{ config: Awaited<ReturnType<typeof loadConfig>>['config']; data: PreparedData }> {
+  const { config } = await loadConfig({
+    configDir: join(PACKAGE_ROOT, 'configs'), exp: 'smoke', overrides: [`data.cacheDir=${join(dir, 'cache')}`, 'export.publishDir='], env: {},
+  });
+  return { config, data: await prepareData(config, quiet) };
+}
+
+function memberCard(data: PreparedData, size: number, index: number, split = data.splitDescription): Omit<ModelCard, 'onnx'> {
+  const perClass = Object.fromEntries(LABELS.map((l) => [l, { precision: 0, recall: 0, f2: 0 }]));
+  return {
+    schema: CARD_SCHEMA, name: 'tiny', version: `2026.12.02-member${index}`, createdAt: '2026-12-02T00:00:00Z', labels: [...LABELS],
+    thresholds: Object.fromEntries(LABELS.map((l) => [l, 0.2])),
+    input: { name: 'image', size, layout: 'NHWC', dtype: 'uint8', colour: 'RGB', decode: DECODE_DESCRIPTION, resize: resizeChain(size) },
+    output: { name: 'probabilities', activation: 'sigmoid' },
+    metrics: { f2: 0, f2AtThreshold0_2: 0, perClass, split, images: data.validation.names.length },
+    backbone: { name: 'tiny', source: 'test', sha256: '' },
+    training: { experiment: 'smoke', config: {}, gitCommit: '', device: 'cpu', seconds: index, data: data.description },
+  };
+}
+
+async function member(dir: string, data: PreparedData, seed: number, split?: string): Promise<string> {
+  const size = data.validation.size;
+  const out = join(dir, `member${seed}`);
+  await writeBundle(out, { modelBytes: toOnnxBytes(tinyContractModel(size, seed), { opset: OPSET }), card: memberCard(data, size, seed, split), opset: OPSET, golden: [] });
+  return out;
+}
+
+async function predict(bytes: Uint8Array, data: PreparedData): Promise<Float32Array> {
+  const runner = await ModelRunner.create(bytes, data.validation.size);
+  try {
+    return await runner.predictSet(data.validation);
+  } finally {
+    await runner.close();
+  }
+}
+
+describe('merging bundles into one ensemble bundle', () => {
+  it('writes one model that averages the members, with re-tuned thresholds, golden chips and the members listed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
+    const { config, data } = await smoke(dir);
+    const members = await loadMembers([await member(dir, data, 11), await member(dir, data, 12)]);
+    const out = join(dir, 'ensemble');
+    const result = await mergeBundles(config, data, members, out, quiet);
+
+    const merged = await readBundle(out);
+    expect(merged.card.onnx.sha256).toBe(result.card.onnx.sha256);
+    expect(merged.card.ensemble?.members.map((m) => m.version)).toEqual(['2026.12.02-member11', '2026.12.02-member12']);
+    expect(merged.card.training.seconds).toBe(11 + 12);
+
+    const [a, b, both] = await Promise.all([predict(members[0]?.modelBytes ?? new Uint8Array(), data), predict(members[1]?.modelBytes ?? new Uint8Array(), data), predict(merged.modelBytes, data)]);
+    expect(maxAbsDiff(both, a.map((p, i) => (p + (b[i] ?? 0)) / 2))).toBeLessThan(1e-6);
+    const tuned = tuneThresholds(both, data.validation.targets, { start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes });
+    expect(LABELS.map((l) => merged.card.thresholds[l])).toEqual(tuned.thresholds.map((t) => Number(t.toFixed(4))));
+    expect(merged.card.metrics.f2).toBeCloseTo(tuned.f2After, 10);
+
+    expect(merged.golden.length).toBeGreaterThanOrEqual(config.export.goldenCount);
+    const size = data.validation.size;
+    expect(await verifyGolden(merged.modelBytes, size, merged.golden, (jpeg, name) => decodeChip(jpeg, size, name))).toBeLessThan(1e-6);
+  });
+
+  it('refuses members validated on another split, and a single bundle', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
+    const { config, data } = await smoke(dir);
+    const members = await loadMembers([await member(dir, data, 11), await member(dir, data, 13, 'another split')]);
+    await expect(mergeBundles(config, data, members, join(dir, 'out'), quiet)).rejects.toThrow(/must share the validation split/);
+    await expect(loadMembers([join(dir, 'member11')])).rejects.toThrow(/two or more bundles/);
+  });
+});
