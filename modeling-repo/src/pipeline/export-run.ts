@@ -31,11 +31,12 @@ export function exportGraph(dynamic: Graph, names: readonly string[], best: Floa
   return toOnnxBytes({ ...b.build({ prune: true }), name: 'planet-classifier' }, { opset: EXPORT_OPSET, producer: 'planet-modeling' });
 }
 
+/** The checkout's HEAD, else GIT_COMMIT (set in images, which have no .git), else empty. */
 export function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return '';
+    return process.env.GIT_COMMIT ?? '';
   }
 }
 
