@@ -8,6 +8,7 @@
 #   JOB_COMPLETION_INDEX  member index (Kubernetes sets it in an Indexed Job); default 0
 #   BASE_SEED             seed of member 0 (42); member i trains with BASE_SEED + i
 #   EXPERIMENT            configs/exp/NAME.yaml to run (baseline); an EXPERIMENT=NAME argument wins
+#   APP_DIR               the built package (/app in the image: dist/, configs/, .dvc/config)
 #   WORK_DIR              writable folder (/work): member-<i>/{runs,dvc,cache} (one per member: no shared writes)
 #   DVC_REMOTE_URL        where the bundle goes (s3://..., https://..., or a folder); unset: the
 #                         image's .dvc/config remote, i.e. <WORK_DIR>/dvc-remote
@@ -27,21 +28,22 @@ for arg in "$@"; do
     *) overrides+=("$arg") ;;
   esac
 done
+app="${APP_DIR:-/app}"
 work="${WORK_DIR:-/work}"
 member="$work/member-$index"
 mkdir -p "$member/runs" "$member/dvc/.dvc" "$member/cache"
 
 echo "train-member: member $index, exp=$experiment seed=$seed, runs in $member/runs"
-node /app/dist/cli/train.js "exp=$experiment" "seed=$seed" "experiment=$experiment-member-$index" \
+node "$app/dist/cli/train.js" "exp=$experiment" "seed=$seed" "experiment=$experiment-member-$index" \
   "runs.dir=$member/runs" "data.cacheDir=$member/cache/chips" "model.backbone.cacheDir=$member/cache/backbones" \
   "export.publishDir=" ${overrides[@]+"${overrides[@]}"}
 
 bundle="$(ls -d "$member"/runs/*/bundle | tail -n 1)"
 # The member's own DVC project: the image's .dvc/config, pointers written under $member/dvc/models.
-cp /app/.dvc/config "$member/dvc/.dvc/config"
+cp "$app/.dvc/config" "$member/dvc/.dvc/config"
 cd "$member/dvc"
-BUNDLE="$bundle" node --input-type=module -e "
-  const { modelPush } = await import('/app/dist/dvc/cli.js');
+APP="$app" BUNDLE="$bundle" node --input-type=module -e "
+  const { modelPush } = await import(process.env.APP + '/dist/dvc/cli.js');
   const pointers = await modelPush(process.cwd(), ['from=' + process.env.BUNDLE], (line) => console.log(line));
   console.log('pointers: ' + pointers.join(' '));"
 echo "train-member: member $index done: bundle $bundle, pointers in $member/dvc/models"
