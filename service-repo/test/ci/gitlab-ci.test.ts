@@ -99,8 +99,8 @@ describe('.gitlab-ci.yml (service child pipeline): Kubernetes', () => {
   it('validates the manifests in the unit tests with a kubectl it installs, failing when kubectl is missing', () => {
     const unit = job('test:unit');
     expect(unit.variables).toMatchObject({ REQUIRE_KUBECTL: 'true' });
-    expect(scriptLines(unit).join('\n')).toMatch(/node deploy\/k8s\/install-kubectl\.mjs "\$KUBECTL_VERSION" "\$KUBECTL"[\s\S]*npm run test:unit/);
-    expect(existsSync(join(PACKAGE_ROOT, 'deploy', 'k8s', 'install-kubectl.mjs'))).toBe(true);
+    expect(scriptLines(unit).join('\n')).toMatch(/npx tsx scripts\/install-kubectl\.ts "\$KUBECTL_VERSION" "\$KUBECTL"[\s\S]*npm run test:unit/);
+    expect(existsSync(join(PACKAGE_ROOT, 'scripts', 'install-kubectl.ts'))).toBe(true);
   });
 
   it('deploys by hand from the default branch with kubectl apply -k and waits for the rollout', () => {
