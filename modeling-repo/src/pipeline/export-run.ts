@@ -45,11 +45,12 @@ export const TTA_CARD = {
   description: 'model.onnx scores every chip in its 8 flips and rotations (the dihedral group of the square) and returns the mean of the 8 probability vectors',
 } as const;
 
+/** The checkout's HEAD, else GIT_COMMIT (set in images, which have no .git), else empty. */
 export function gitCommit(): string {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return '';
+    return process.env.GIT_COMMIT ?? '';
   }
 }
 

@@ -41,7 +41,7 @@ describe('service-repo/.gitlab-ci.yml (child pipeline)', () => {
     expect(schemaErrors(child)).toEqual([]);
     expect(pipelineProblems(child, packageJson)).toEqual([]);
     expect(child.stages).toEqual(['lint', 'test', 'model', 'build', 'deploy']);
-    expect(jobNames(child).sort()).toEqual(['build', 'deploy', 'lint', 'model', 'test:integration', 'test:unit']);
+    expect(jobNames(child).sort()).toEqual(['build', 'deploy', 'deploy:k8s', 'lint', 'model', 'test:integration', 'test:unit']);
   });
 
   it('caches npm keyed on the lockfile, inside the project', () => {
@@ -92,6 +92,26 @@ describe('service-repo/.gitlab-ci.yml (child pipeline)', () => {
     expect(script).toMatch(/PLANET_SVC_IMAGE='\$SERVICE_IMAGE:\$CI_COMMIT_SHORT_SHA'.* bash deploy\.sh/);
     expect(existsSync(join(PACKAGE_ROOT, 'deploy', 'compose.yaml'))).toBe(true);
     expect(existsSync(join(PACKAGE_ROOT, 'deploy', 'deploy.sh'))).toBe(true);
+  });
+});
+
+describe('.gitlab-ci.yml (service child pipeline): Kubernetes', () => {
+  it('validates the manifests in the unit tests with a kubectl it installs, failing when kubectl is missing', () => {
+    const unit = job('test:unit');
+    expect(unit.variables).toMatchObject({ REQUIRE_KUBECTL: 'true' });
+    expect(scriptLines(unit).join('\n')).toMatch(/npx tsx scripts\/install-kubectl\.ts "\$KUBECTL_VERSION" "\$KUBECTL"[\s\S]*npm run test:unit/);
+    expect(existsSync(join(PACKAGE_ROOT, 'scripts', 'install-kubectl.ts'))).toBe(true);
+  });
+
+  it('deploys by hand from the default branch with kubectl apply -k and waits for the rollout', () => {
+    const deploy = job('deploy:k8s');
+    expect(deploy.rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: 'manual', allow_failure: true }]);
+    expect(deploy.needs).toEqual(['build']);
+    const script = scriptLines(deploy).join('\n');
+    expect(script).toContain('cd service-repo/deploy/k8s');
+    expect(script).toMatch(/"\$K8S_OVERLAY" "\$SERVICE_IMAGE" "\$CI_COMMIT_SHORT_SHA" > overlays\/release\/kustomization\.yaml/);
+    expect(script).toMatch(/kubectl apply -k overlays\/release\n.*rollout status deployment\/planet-svc/);
+    expect(existsSync(join(PACKAGE_ROOT, 'deploy', 'k8s', 'overlays', (deploy.variables as Yaml).K8S_OVERLAY as string, 'kustomization.yaml'))).toBe(true);
   });
 });
 
