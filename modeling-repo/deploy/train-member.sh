@@ -6,7 +6,8 @@
 #
 # Environment:
 #   JOB_COMPLETION_INDEX  member index (Kubernetes sets it in an Indexed Job); default 0
-#   BASE_SEED             seed of member 0 (42); member i trains with BASE_SEED + i
+#   BASE_SEED             seed of member 0 (42); member i trains with BASE_SEED + i, every member
+#                         on the validation split of BASE_SEED (data.splitSeed), as merging requires
 #   EXPERIMENT            configs/exp/NAME.yaml to run (baseline); an EXPERIMENT=NAME argument wins
 #   APP_DIR               the built package (/app in the image: dist/, configs/, .dvc/config)
 #   WORK_DIR              writable folder (/work): member-<i>/{runs,dvc,cache} (one per member: no shared writes)
@@ -34,7 +35,8 @@ member="$work/member-$index"
 mkdir -p "$member/runs" "$member/dvc/.dvc" "$member/cache"
 
 echo "train-member: member $index, exp=$experiment seed=$seed, runs in $member/runs"
-node "$app/dist/cli/train.js" "exp=$experiment" "seed=$seed" "experiment=$experiment-member-$index" \
+# ++: one validation split for every member (merging requires it), whatever the experiment sets.
+node "$app/dist/cli/train.js" "exp=$experiment" "seed=$seed" "++data.splitSeed=${BASE_SEED:-42}" "experiment=$experiment-member-$index" \
   "runs.dir=$member/runs" "data.cacheDir=$member/cache/chips" "model.backbone.cacheDir=$member/cache/backbones" \
   "export.publishDir=" ${overrides[@]+"${overrides[@]}"}
 

@@ -41,6 +41,8 @@ const DataSchema = Type.Object({
   onInvalid: oneOf(['fail', 'skip']),
   cacheDir: pathString(),
   valFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
+  // Optional: unset, the split follows `seed` (and configurations saved before the key load).
+  splitSeed: Type.Optional(nonNegativeInt()),
   limit: nonNegativeInt(),
   synthetic: SyntheticSchema,
 }, closed);

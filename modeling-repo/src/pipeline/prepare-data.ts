@@ -48,7 +48,8 @@ async function loadSet(config: Config, log: (line: string) => void): Promise<{ s
 /** Loads (or makes) the chips and splits them with seeded iterative stratification. */
 export async function prepareData(config: Config, log: (line: string) => void): Promise<PreparedData> {
   const { set, description } = await loadSet(config, log);
-  const split = stratifiedSplit(set.targets, config.data.valFraction, config.seed);
+  const splitSeed = config.data.splitSeed ?? config.seed;
+  const split = stratifiedSplit(set.targets, config.data.valFraction, splitSeed);
   if (split.train.length < config.train.batchSize) {
     throw new Error(`data: ${split.train.length} training chips cannot fill one batch of train.batchSize=${config.train.batchSize}`);
   }
@@ -56,7 +57,7 @@ export async function prepareData(config: Config, log: (line: string) => void): 
     all: set, split, description,
     train: subsetChips(set, split.train),
     validation: subsetChips(set, split.validation),
-    splitDescription: describeSplit(config.data.valFraction, config.seed, split.validation.length),
+    splitDescription: describeSplit(config.data.valFraction, splitSeed, split.validation.length),
     synthetic: config.data.synthetic.enabled,
   };
 }

@@ -110,7 +110,7 @@ maybe('deploy/k8s/training', () => {
       const push = rest.join('\n');
       const member = join(work, 'member-3');
       expect(train.split(' ')).toEqual(expect.arrayContaining([
-        'exp=smoke', 'seed=103', 'experiment=smoke-member-3', `runs.dir=${member}/runs`, `data.cacheDir=${member}/cache/chips`, 'export.publishDir=', 'train.epochs=1',
+        'exp=smoke', 'seed=103', '++data.splitSeed=100', 'experiment=smoke-member-3', `runs.dir=${member}/runs`, `data.cacheDir=${member}/cache/chips`, 'export.publishDir=', 'train.epochs=1',
       ]));
       expect(push).toMatch(/^--input-type=module -e /);
       expect(push).toMatch(/await import\(process\.env\.APP \+ '\/dist\/dvc\/cli\.js'\)/);
