@@ -8,6 +8,7 @@ import { webgpuUnavailable } from '../../src/train/device/webgpu-probe.js';
 export async function describeWebgpu(): Promise<typeof describe | typeof describe.skip> {
   const reason = await webgpuUnavailable(true);
   if (reason === undefined) return describe;
-  console.warn(`webgpu tests skipped: ${reason}`);
+  // Straight to stderr: Jest drops the console output of a file whose tests all skip.
+  process.stderr.write(`webgpu tests skipped: ${reason}\n`);
   return describe.skip;
 }
