@@ -3,7 +3,6 @@ import type { Config } from '../config/index.js';
 import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
 import { evaluateProbabilities, tuneThresholds } from '../eval/index.js';
 import type { ModelCard } from '../export/index.js';
-import { toOnnxBytes } from '../onnx/index.js';
 import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { createEngines, type EvalEngine, type StepEngine } from '../train/device/engines.js';
@@ -66,8 +65,8 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     nchwcBlock,
   });
   const engines = await createEngines({
-    device: config.device, threads: config.threads, stepGraph: toOnnxBytes(graph),
-    evalGraph: toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock)),
+    device: config.device, threads: config.threads, stepGraph: graph,
+    evalGraph: buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock),
     stepOptions: trainingStepOptions(intermediateBytes), inputSize: config.model.inputSize, evalBatch: EVAL_BATCH,
   });
   return {

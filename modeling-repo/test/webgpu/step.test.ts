@@ -4,7 +4,7 @@
 import { expect, it } from '@jest/globals';
 import { selectTrainable, tinyCnnClassifier } from '../../src/backbone/index.js';
 import { makeSynthetic, type Batch } from '../../src/data/index.js';
-import { toOnnxBytes } from '../../src/onnx/index.js';
+import type { Graph } from '../../src/graph/index.js';
 import { createEngines } from '../../src/train/device/engines.js';
 import { gatherParams, initialState } from '../../src/train/flat-params.js';
 import { buildEvalGraph, buildTrainingGraph } from '../../src/train/training-graph.js';
@@ -23,7 +23,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-function setup(): { stepGraph: Uint8Array; evalGraph: Uint8Array; initial: Float32Array; batches: Batch[]; set: ReturnType<typeof makeSynthetic> } {
+function setup(): { stepGraph: Graph; evalGraph: Graph; initial: Float32Array; batches: Batch[]; set: ReturnType<typeof makeSynthetic> } {
   const classifier = tinyCnnClassifier({ inputSize: SIZE, trainSize: SIZE, classes: 17, seed: 5, width: 8 });
   const { graph, layout } = buildTrainingGraph(classifier.graph, {
     batch: BATCH, trainable: selectTrainable(classifier.params, 'all'),
@@ -36,7 +36,7 @@ function setup(): { stepGraph: Uint8Array; evalGraph: Uint8Array; initial: Float
     images: set.images.slice(i * BATCH * bytes, (i + 1) * BATCH * bytes), targets: set.targets.slice(i * BATCH * 17, (i + 1) * BATCH * 17),
   }));
   return {
-    stepGraph: toOnnxBytes(graph), evalGraph: toOnnxBytes(buildEvalGraph(classifier.graph, layout)),
+    stepGraph: graph, evalGraph: buildEvalGraph(classifier.graph, layout),
     initial: initialState(gatherParams(classifier.graph, layout)), batches, set,
   };
 }

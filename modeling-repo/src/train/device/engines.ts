@@ -1,11 +1,14 @@
 import type * as ort from 'onnxruntime-node';
 import type { Device } from '../../config/index.js';
+import type { Graph } from '../../graph/index.js';
+import { toOnnxBytes } from '../../onnx/index.js';
 import { Evaluator } from '../evaluator.js';
 import { createSession, type SessionOptions } from '../session.js';
 import { StepRunner } from '../step-runner.js';
 import { STATE_OUT } from '../training-graph.js';
 import { GpuStepRunner } from './gpu-step-runner.js';
 import { GpuTransfer } from './transfer.js';
+import { forWebgpu } from './webgpu-rewrite.js';
 
 /** What the training loop needs of a step runner; `hostState` reads a returned state's values where they live elsewhere. */
 export interface StepEngine {
@@ -26,8 +29,8 @@ export interface DeviceEngines {
 export interface EngineRequest {
   readonly device: Device;
   readonly threads: number;
-  readonly stepGraph: Uint8Array;
-  readonly evalGraph: Uint8Array;
+  readonly stepGraph: Graph;
+  readonly evalGraph: Graph;
   /** Session options of the step beyond device and threads (trainingStepOptions). */
   readonly stepOptions: Pick<SessionOptions, 'memoryPattern'>;
   readonly inputSize: number;
@@ -39,8 +42,8 @@ export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferred
 
 async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {
   const base = { device: request.device, threads: request.threads };
-  const step = await createSession(request.stepGraph, { ...base, ...request.stepOptions, preferredOutputLocation: WEBGPU_STEP_OUTPUTS });
-  const evalSession = await createSession(request.evalGraph, base);
+  const step = await createSession(toOnnxBytes(forWebgpu(request.stepGraph)), { ...base, ...request.stepOptions, preferredOutputLocation: WEBGPU_STEP_OUTPUTS });
+  const evalSession = await createSession(toOnnxBytes(forWebgpu(request.evalGraph)), base);
   const transfer = await GpuTransfer.create({ executionProviders: ['webgpu'] });
   const runner = new GpuStepRunner(step, transfer, request.inputSize);
   const evaluator = new Evaluator(evalSession, request.evalBatch, {
@@ -60,8 +63,8 @@ async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {
 export async function createEngines(request: EngineRequest): Promise<DeviceEngines> {
   if (request.device === 'webgpu') return webgpuEngines(request);
   const base = { device: request.device, threads: request.threads };
-  const step = await createSession(request.stepGraph, { ...base, ...request.stepOptions });
-  const evalSession = await createSession(request.evalGraph, base);
+  const step = await createSession(toOnnxBytes(request.stepGraph), { ...base, ...request.stepOptions });
+  const evalSession = await createSession(toOnnxBytes(request.evalGraph), base);
   const runner = new StepRunner(step, request.inputSize);
   const evaluator = new Evaluator(evalSession, request.evalBatch);
   return { runner, evaluator, close: async () => { await runner.close(); await evaluator.close(); } };
