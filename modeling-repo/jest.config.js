@@ -8,5 +8,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  // The WebGPU suite has its own command (npm run test:webgpu, jest.webgpu.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/webgpu/'],
   testTimeout: 120000,
 };

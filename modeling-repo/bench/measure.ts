@@ -11,6 +11,7 @@ import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import { nchwcBlockSize, trainingStepOptions } from '../src/train/session.js';
 import { buildTrainingGraph } from '../src/train/training-graph.js';
+import { deviceOptions, forDevice, transferTimes, type BenchDevice, type TransferTimes } from './device.js';
 import { installPlainConvGrad } from './formulations/install.js';
 import { summarizeProfile, type OpTime } from './profile.js';
 
@@ -28,6 +29,8 @@ export interface MeasureRequest {
   readonly kernels: 'nchwc' | 'plain';
   /** Let idle intra-op threads spin (ONNX Runtime's default); off helps on a busy machine. */
   readonly spin: boolean;
+  /** Execution provider (absent: cpu). On webgpu the training state stays on the GPU between steps. */
+  readonly device?: BenchDevice;
 }
 
 export interface Measurement {
@@ -42,6 +45,8 @@ export interface Measurement {
   readonly profileFile?: string;
   /** From the profile of a training step: kernel time per phase and the five slowest op types. */
   readonly breakdown?: { readonly phases: Readonly<Record<string, number>>; readonly top: readonly OpTime[] };
+  /** device=webgpu training: host-device transfers of a step (measured apart from the timed steps). */
+  readonly transfers?: TransferTimes;
 }
 
 const TOP_OPS = 5;
@@ -51,7 +56,7 @@ const WARMUP = 2;
 
 function sessionOptions(request: MeasureRequest, memoryPattern = true): ort.InferenceSession.SessionOptions {
   return {
-    executionProviders: ['cpu'],
+    ...deviceOptions(request.device ?? 'cpu', request.mode),
     graphOptimizationLevel: 'all',
     intraOpNumThreads: request.threads,
     interOpNumThreads: 1,
@@ -98,6 +103,15 @@ function finishProfile(session: ort.InferenceSession, request: MeasureRequest): 
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 
+/** NCHWc block of the training graph: 0 for plain graphs; NCHWc needs the CPU and its kernels. */
+async function blockFor(request: MeasureRequest): Promise<number> {
+  if (request.kernels !== 'nchwc') return 0;
+  if ((request.device ?? 'cpu') !== 'cpu') throw new Error('kernels=nchwc runs ONNX Runtime\'s CPU kernels: use --kernels=plain with --device=webgpu');
+  const block = await nchwcBlockSize();
+  if (block === 0) throw new Error('kernels=nchwc: this ONNX Runtime build has no NCHWc kernels');
+  return block;
+}
+
 export async function measure(request: MeasureRequest): Promise<Measurement> {
   if (request.convGrad === 'plain') {
     installPlainConvGrad();
@@ -108,7 +122,7 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
   const { image, target } = syntheticBatch(request);
   const base = { mode: request.mode, size: request.size };
   if (request.mode === 'infer') {
-    const bytes = toOnnxBytes(classifier.graph);
+    const bytes = toOnnxBytes(forDevice(request, classifier.graph));
     const buildMs = performance.now() - started;
     const t0 = performance.now();
     const session = await ort.InferenceSession.create(bytes, sessionOptions(request));
@@ -117,37 +131,61 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
     return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), profileFile: finishProfile(session, request) };
   }
   const trainable = selectTrainable(classifier.params, 'all');
-  const nchwcBlock = request.kernels === 'nchwc' ? await nchwcBlockSize() : 0;
-  if (request.kernels === 'nchwc' && nchwcBlock === 0) {
-    throw new Error('kernels=nchwc: this ONNX Runtime build has no NCHWc kernels');
-  }
+  const gpu = (request.device ?? 'cpu') === 'webgpu';
+  const nchwcBlock = await blockFor(request);
   const { graph, layout, intermediateBytes } = buildTrainingGraph(classifier.graph, {
     batch: request.batch, trainable,
     optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 }, lrMultipliers: { backbone: 0.1, head: 1 },
     nchwcBlock,
   });
-  const bytes = toOnnxBytes(graph);
+  const bytes = toOnnxBytes(forDevice(request, graph));
   const buildMs = performance.now() - started;
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(bytes, sessionOptions(request, trainingStepOptions(intermediateBytes).memoryPattern));
   const sessionMs = performance.now() - t0;
+  const initial = initialState(gatherParams(classifier.graph, layout));
+  const { ms, losses } = gpu ? await gpuSteps(session, request, { image, target }, initial) : await cpuSteps(session, request, { image, target }, initial);
+  const transfers = gpu ? await transferTimes({ image, target }, initial, request.steps) : undefined;
+  const profileFile = finishProfile(session, request);
+  const summary = profileFile === undefined ? undefined : summarizeProfile(profileFile);
+  const breakdown = summary === undefined ? undefined : { phases: summary.phases, top: summary.byType.slice(0, TOP_OPS) };
+  return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), losses, profileFile, breakdown, transfers };
+}
+
+interface StepTimes { readonly ms: number; readonly losses: number[] }
+type HostBatch = ReturnType<typeof syntheticBatch>;
+
+const stepTensor = (step: number): ort.Tensor => new ort.Tensor('float32', Float32Array.of(step), []);
+const LR = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+
+async function cpuSteps(session: ort.InferenceSession, request: MeasureRequest, { image, target }: HostBatch, initial: Float32Array): Promise<StepTimes> {
   // Two state buffers used in turn: each step writes its result into the one it did not read.
-  let state = new ort.Tensor('float32', initialState(gatherParams(classifier.graph, layout)), [3 * layout.size]);
-  let spare = new ort.Tensor('float32', new Float32Array(3 * layout.size), [3 * layout.size]);
-  const lr = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+  let state = new ort.Tensor('float32', initial, [initial.length]);
+  let spare = new ort.Tensor('float32', new Float32Array(initial.length), [initial.length]);
   const losses: number[] = [];
   let step = 0;
   const ms = await timeRuns(request.steps, async () => {
     step += 1;
-    const out = await session.run(
-      { state, image, target, lr, step: new ort.Tensor('float32', Float32Array.of(step), []) },
-      { state_out: spare, loss: null, logits: null },
-    );
+    const out = await session.run({ state, image, target, lr: LR, step: stepTensor(step) }, { state_out: spare, loss: null, logits: null });
     losses.push((out.loss?.data as Float32Array)[0] ?? NaN);
     [state, spare] = [spare, state];
   });
-  const profileFile = finishProfile(session, request);
-  const summary = profileFile === undefined ? undefined : summarizeProfile(profileFile);
-  const breakdown = summary === undefined ? undefined : { phases: summary.phases, top: summary.byType.slice(0, TOP_OPS) };
-  return { ...base, imagesPerSecond: (1000 * request.batch) / ms, msPerBatch: ms, buildMs, sessionMs, peakRssBytes: peakRss(), losses, profileFile, breakdown };
+  return { ms, losses };
+}
+
+/** Steps with the state in a GPU buffer fed back each step; only the loss comes to the host. */
+async function gpuSteps(session: ort.InferenceSession, request: MeasureRequest, { image, target }: HostBatch, initial: Float32Array): Promise<StepTimes> {
+  let state: ort.Tensor = new ort.Tensor('float32', initial, [initial.length]);
+  const losses: number[] = [];
+  let step = 0;
+  const ms = await timeRuns(request.steps, async () => {
+    step += 1;
+    const out = await session.run({ state, image, target, lr: LR, step: stepTensor(step) });
+    out.logits?.dispose();
+    if (state.location === 'gpu-buffer') state.dispose();
+    state = out.state_out ?? state;
+    losses.push((out.loss?.data as Float32Array)[0] ?? NaN);
+  });
+  if (state.location === 'gpu-buffer') state.dispose();
+  return { ms, losses };
 }

@@ -10,18 +10,21 @@
  *   npm run bench -- --kernels=nchwc,plain         # both training graphs side by side
  *   npm run bench -- --kernels=plain --conv-grad=plain,fast
  *   npm run bench -- --profile                     # keep the profiles (bench/profile-summary.ts reads them)
+ *   npm run bench -- --device=webgpu --sizes=128,224 --batch=64   # ONNX Runtime's WebGPU provider (plain
+ *                                                  # graphs, state kept on the GPU; adds host-device transfer times)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nchwcBlockSize } from '../src/train/session.js';
+import type { BenchDevice } from './device.js';
 import { measure, type Measurement, type MeasureRequest } from './measure.js';
 
 const ONNX_FILE = 'mobilenet_v2_1.0_224_imagenet.onnx';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=6] [--threads=2]
-  [--kernels=nchwc,plain] [--conv-grad=fast,plain] [--profile] [--no-breakdown] [--no-spin]
+  [--kernels=nchwc,plain] [--conv-grad=fast,plain] [--profile] [--no-breakdown] [--no-spin] [--device=cpu|webgpu]
 Backbone: $BACKBONES_DIR/${ONNX_FILE} (default ../shared/backbones).`;
 
 type Kernels = MeasureRequest['kernels'];
@@ -37,6 +40,7 @@ interface Args {
   readonly kernels: Kernels[] | 'auto';
   readonly convGrads: ConvGrad[];
   readonly spin: boolean;
+  readonly device: BenchDevice;
   readonly child?: string;
 }
 
@@ -51,14 +55,17 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 function parseArgs(argv: readonly string[]): Args {
   const get = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const kernels = get('kernels');
+  const device = oneOf(get('device') ?? 'cpu', ['cpu', 'webgpu'], 'device');
   return {
+    device,
     sizes: (get('sizes') ?? '64,128').split(',').map(Number),
     batch: Number(get('batch') ?? 32),
     // Two warm-up runs, then six timed: what the PyTorch reference (torch_bench.py) does.
     steps: Number(get('steps') ?? 6),
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
-    breakdown: !argv.includes('--no-breakdown'),
+    // The profile of a GPU provider times kernel launches, not the GPU's work: no breakdown there.
+    breakdown: device === 'cpu' && !argv.includes('--no-breakdown'),
     spin: !argv.includes('--no-spin'),
     kernels: kernels === undefined || kernels === 'auto' ? 'auto' : kernels.split(',').map((v) => oneOf(v, ['nchwc', 'plain'], 'kernels')),
     convGrads: (get('conv-grad') ?? 'fast').split(',').map((v) => oneOf(v, ['fast', 'plain'], 'conv-grad')),
@@ -96,7 +103,8 @@ function printTable(rows: Row[], args: Args): void {
   const header = ['input', 'training graph', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
   const widths = header.map((h, i) => Math.max(h.length, i === 1 ? 22 : 8));
   const pad = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-  console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, CPU, ${args.threads} intra-op threads`);
+  const where = args.device === 'cpu' ? `CPU, ${args.threads} intra-op threads` : 'ONNX Runtime WebGPU provider, state kept on the GPU';
+  console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, ${where}`);
   console.log(pad(header));
   for (const { size, variant, infer, train } of rows) {
     console.log(pad([
@@ -106,6 +114,7 @@ function printTable(rows: Row[], args: Args): void {
     ]));
   }
   console.log('ratio = inference images/s / training-step images/s (lower is better; frameworks reach about 3)');
+  printTransfers(rows);
   for (const { size, variant, breakdown } of rows) {
     if (breakdown === undefined) continue;
     const phases = ['forward', 'backward', 'optimizer'].map((p) => `${p} ${(breakdown.phases[p] ?? 0).toFixed(0)} ms`).join(', ');
@@ -114,8 +123,20 @@ function printTable(rows: Row[], args: Args): void {
   }
 }
 
+/** device=webgpu: what of a step is host-device traffic (measured apart, on the same device). */
+function printTransfers(rows: Row[]): void {
+  for (const { size, train } of rows) {
+    if (train.transfers === undefined) continue;
+    const { stepMs, stateReadMs } = train.transfers;
+    console.log(`${size} px host-device transfers: ${stepMs.toFixed(1)} ms of the ${train.msPerBatch.toFixed(0)} ms step ` +
+      `(${((100 * stepMs) / train.msPerBatch).toFixed(1)} %: batch up, loss down); reading the state back (once per epoch): ${stateReadMs.toFixed(1)} ms`);
+  }
+}
+
 async function variants(args: Args): Promise<Variant[]> {
-  const kernels = args.kernels === 'auto' ? [(await nchwcBlockSize()) > 0 ? 'nchwc' as const : 'plain' as const] : args.kernels;
+  // NCHWc kernels are the CPU provider's: other devices run the plain graph.
+  const auto = args.device === 'cpu' && (await nchwcBlockSize()) > 0 ? 'nchwc' as const : 'plain' as const;
+  const kernels = args.kernels === 'auto' ? [auto] : args.kernels;
   return kernels.flatMap((k): Variant[] => (k === 'nchwc' ? [{ kernels: k, convGrad: 'fast' }] : args.convGrads.map((convGrad) => ({ kernels: k, convGrad }))));
 }
 
@@ -137,7 +158,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const size of args.sizes) {
-    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, spin: args.spin };
+    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, spin: args.spin, device: args.device };
     // Inference is measured next to each training variant, so every ratio compares runs made
     // under the same machine load.
     for (const variant of await variants(args)) {

@@ -17,12 +17,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBundle, type Bundle } from '../src/lib/bundle.js';
+import { ORT_DEVICES } from '../src/lib/config.js';
 import { OnnxModel } from '../src/lib/onnx-model.js';
 import { prepareImage } from '../src/lib/preprocess.js';
 import { noArguments } from '../src/lib/cli-usage.js';
 import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
 
-const USAGE = `usage: [MODEL_DIR=BUNDLE] [BENCH_SECONDS=6] npm run bench
+const USAGE = `usage: [MODEL_DIR=BUNDLE] [BENCH_SECONDS=6] [ORT_DEVICE=cpu|webgpu] npm run bench
 
 In-process ceiling (decode + resize + inference per batch size), then the service on loopback with
 1, 8 and 64 concurrent clients (images/s, p50, p99, p99/p50, peak RSS). No arguments: MODEL_DIR picks the
@@ -31,6 +32,9 @@ noArguments(process.argv.slice(2), USAGE);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '6');
+// The in-process ceiling on another execution provider (the service itself reads ORT_DEVICE too).
+const DEVICE = ORT_DEVICES.find((d) => d === (process.env.ORT_DEVICE ?? 'cpu'));
+if (DEVICE === undefined) throw new Error(`ORT_DEVICE=${process.env.ORT_DEVICE ?? ''}: expected ${ORT_DEVICES.join(' or ')}\n${USAGE}`);
 const BATCHES = [1, 8, 16, 32, 64];
 const CLIENTS = [1, 8, 64];
 const MB = 1024 * 1024;
@@ -57,7 +61,7 @@ async function ceilingFor(model: OnnxModel, chip: Buffer, batch: number): Promis
 }
 
 async function inProcess(bundle: Bundle, chip: Buffer): Promise<{ results: Ceiling[]; singleMs: number }> {
-  const model = await OnnxModel.load(bundle, { threads: 0 });
+  const model = await OnnxModel.load(bundle, { threads: 0, device: DEVICE });
   await model.run([new Uint8Array(model.imageBytes)]);
   const results: Ceiling[] = [];
   for (const batch of BATCHES) results.push(await ceilingFor(model, chip, batch));
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
 
   const { results, singleMs } = await inProcess(bundle, chip.bytes);
   const best = results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
-  console.log('\nin-process (decode + resize + inference, no HTTP)');
+  console.log(`\nin-process (decode + resize + inference on ${DEVICE}, no HTTP)`);
   for (const r of results) console.log(`  batch ${String(r.batch).padStart(3)}: ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s`);
   console.log(`  ceiling: ${best.imagesPerSecond.toFixed(0)} images/s at batch ${best.batch}; single image ${singleMs.toFixed(2)} ms (median)`);
 

@@ -3,14 +3,12 @@ import type { Config } from '../config/index.js';
 import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
 import { evaluateProbabilities, tuneThresholds } from '../eval/index.js';
 import type { ModelCard } from '../export/index.js';
-import { toOnnxBytes } from '../onnx/index.js';
 import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
-import { Evaluator } from '../train/evaluator.js';
+import { createEngines, type EvalEngine, type StepEngine } from '../train/device/engines.js';
 import { gatherParams, initialState } from '../train/flat-params.js';
 import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
-import { createSession, kernelBlock, trainingStepOptions } from '../train/session.js';
-import { StepRunner } from '../train/step-runner.js';
+import { kernelBlock, trainingStepOptions } from '../train/session.js';
 import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
 import { buildModel, type BuiltModel } from './build-model.js';
 import { exportRun } from './export-run.js';
@@ -49,8 +47,9 @@ export interface TrainRunResult {
 }
 
 interface Engines {
-  readonly runner: StepRunner;
-  readonly evaluator: Evaluator;
+  readonly runner: StepEngine;
+  readonly evaluator: EvalEngine;
+  readonly close: () => Promise<void>;
   readonly names: readonly string[];
   readonly initial: Float32Array;
   /** NCHWc block size of the graphs, 0 for plain NCHW graphs. */
@@ -66,12 +65,13 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     lrMultipliers: config.train.lrMultipliers,
     nchwcBlock,
   });
-  const device = { device: config.device, threads: config.threads };
-  const stepSession = await createSession(toOnnxBytes(graph), { ...device, ...trainingStepOptions(intermediateBytes) });
-  const evalSession = await createSession(toOnnxBytes(buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock)), device);
+  const engines = await createEngines({
+    device: config.device, threads: config.threads, stepGraph: graph,
+    evalGraph: buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock),
+    stepOptions: trainingStepOptions(intermediateBytes), inputSize: config.model.inputSize, evalBatch: EVAL_BATCH,
+  });
   return {
-    runner: new StepRunner(stepSession, config.model.inputSize),
-    evaluator: new Evaluator(evalSession, EVAL_BATCH),
+    ...engines,
     names: layout.slots.map((slot) => slot.name),
     initial: initialState(gatherParams(model.training.graph, layout)),
     nchwcBlock,
@@ -157,8 +157,7 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
     await tracker.onArtifact(exported.dir, 'bundle');
     return { runDir, bundleDir: exported.dir, card: exported.card, epochs };
   } finally {
-    await engines.runner.close();
-    await engines.evaluator.close();
+    await engines.close();
   }
 }
 

@@ -1,10 +1,9 @@
 import type { BatchLoader, ChipSet } from '../data/index.js';
 import { meanF2, binarize } from '../eval/index.js';
 import { saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalEngine, StepEngine } from './device/engines.js';
 import { learningRate, type LrScheduleConfig } from './lr-schedule.js';
 import { epochProgress } from './progress.js';
-import type { StepRunner } from './step-runner.js';
 
 /** What the loop reports after each epoch (the run records turn it into an `epoch` line). */
 export interface EpochSummary {
@@ -21,8 +20,8 @@ export interface EpochSummary {
 export interface LoopOptions {
   readonly loader: BatchLoader;
   readonly validation: ChipSet;
-  readonly runner: StepRunner;
-  readonly evaluator: Evaluator;
+  readonly runner: StepEngine;
+  readonly evaluator: EvalEngine;
   readonly schedule: LrScheduleConfig;
   readonly paramCount: number;
   readonly epochs: number;
@@ -105,7 +104,9 @@ function judge(options: LoopOptions, previous: LoopState, f2: number, state: Flo
 export async function trainEpochs(options: LoopOptions, start: LoopState): Promise<LoopState> {
   let current = start;
   for (let epoch = start.meta.epoch; epoch < options.epochs && !current.meta.stopped; epoch++) {
-    const trained = await trainOneEpoch(options, epoch, current);
+    const stepped = await trainOneEpoch(options, epoch, current);
+    // A GPU runner's states are handles: evaluation, the best copy and checkpoints need the values.
+    const trained = options.runner.hostState === undefined ? stepped : { ...stepped, state: await options.runner.hostState(stepped.state) };
     const evalStart = performance.now();
     const predictions = await options.evaluator.predict(trained.state.subarray(0, options.paramCount), options.validation);
     const classes = predictions.probabilities.length / Math.max(1, options.validation.names.length);

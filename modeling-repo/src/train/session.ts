@@ -29,6 +29,8 @@ export interface SessionOptions {
   readonly threads: number;
   /** ONNX Runtime's memory pattern (default on; see trainingStepOptions). */
   readonly memoryPattern?: boolean;
+  /** Where outputs land (GPU providers: 'gpu-buffer' keeps them on the device, see device/engines.ts). */
+  readonly preferredOutputLocation?: ort.InferenceSession.SessionOptions['preferredOutputLocation'];
 }
 
 /**
@@ -55,6 +57,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
     interOpNumThreads: 1,
     ...(options.threads > 0 ? { intraOpNumThreads: options.threads } : {}),
     ...(options.memoryPattern === false ? { enableMemPattern: false } : {}),
+    ...(options.preferredOutputLocation === undefined ? {} : { preferredOutputLocation: options.preferredOutputLocation }),
   };
   try {
     return await ort.InferenceSession.create(model, sessionOptions);

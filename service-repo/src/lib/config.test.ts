@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       port: 8080, host: '0.0.0.0', maxFiles: 64, maxFileBytes: 10 * 1024 * 1024, maxBatch: 16, maxQueueDelayUs: 500,
       maxQueue: 1024, logLevel: 'info', apiKey: undefined, corsOrigins: [], verifyGolden: true, requestTimeoutMs: 30000,
+      ortDevice: 'cpu',
     });
     expect(c.modelDir).toBe('/srv/app/models');
     expect(c.decodeConcurrency).toBe(4);
@@ -21,19 +22,19 @@ describe('loadConfig', () => {
     const c = loadConfig({
       PORT: '9000', HOST: '127.0.0.1', MODEL_DIR: 'bundle', MAX_FILES: '8', MAX_FILE_BYTES: '2048', MAX_BATCH: '4',
       MAX_QUEUE_DELAY_US: '0', MAX_QUEUE: '16', LOG_LEVEL: 'debug', API_KEY: 'k'.repeat(20), CORS_ORIGINS: 'https://a.example, http://b.example:8080',
-      VERIFY_GOLDEN: 'false', ORT_THREADS: '2', MAX_IMAGE_PIXELS: '1_000_000', DECODE_CONCURRENCY: '3',
+      VERIFY_GOLDEN: 'false', ORT_THREADS: '2', MAX_IMAGE_PIXELS: '1_000_000', DECODE_CONCURRENCY: '3', ORT_DEVICE: 'webgpu',
     }, '/srv/app');
     expect(c).toMatchObject({
       port: 9000, host: '127.0.0.1', modelDir: '/srv/app/bundle', maxFiles: 8, maxFileBytes: 2048, maxBatch: 4, maxQueueDelayUs: 0,
       maxQueue: 16, logLevel: 'debug', apiKey: 'k'.repeat(20), corsOrigins: ['https://a.example', 'http://b.example:8080'],
-      verifyGolden: false, ortThreads: 2, maxImagePixels: 1_000_000, decodeConcurrency: 3,
+      verifyGolden: false, ortThreads: 2, maxImagePixels: 1_000_000, decodeConcurrency: 3, ortDevice: 'webgpu',
     });
   });
 
   it('lists every bad variable with the expected form and the value', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', MAX_FILES: '0', LOG_LEVEL: 'loud', API_KEY: 'short', CORS_ORIGINS: 'example.org', VERIFY_GOLDEN: 'maybe' });
+      loadConfig({ PORT: 'eighty', MAX_FILES: '0', LOG_LEVEL: 'loud', API_KEY: 'short', CORS_ORIGINS: 'example.org', VERIFY_GOLDEN: 'maybe', ORT_DEVICE: 'tpu' });
     } catch (e) {
       error = e;
     }
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       'API_KEY: expected at least 16 characters, got 5',
       expect.stringMatching(/^CORS_ORIGINS: 'example.org' is not/),
       "VERIFY_GOLDEN: expected true or false, got 'maybe'",
+      "ORT_DEVICE: expected one of cpu, webgpu, got 'tpu'",
     ]));
     expect((error as Error).message).toMatch(/^invalid configuration:/);
   });

@@ -8,6 +8,9 @@ import { resolve } from 'node:path';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** ONNX Runtime execution providers the service can run its model on (both bundled with onnxruntime-node). */
+export const ORT_DEVICES = ['cpu', 'webgpu'] as const;
+export type OrtDevice = (typeof ORT_DEVICES)[number];
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -38,6 +41,7 @@ export interface Config {
   readonly ortThreads: number;
   /** Images decoded at once (the rest wait their turn, in arrival order). */
   readonly decodeConcurrency: number;
+  readonly ortDevice: OrtDevice;
   readonly verifyGolden: boolean;
 }
 
@@ -106,6 +110,14 @@ function readLogLevel(env: Env, problems: string[]): LogLevel {
   return level ?? 'info';
 }
 
+function readOrtDevice(env: Env, problems: string[]): OrtDevice {
+  const raw = env.ORT_DEVICE?.trim();
+  if (raw === undefined || raw === '') return 'cpu';
+  const device = ORT_DEVICES.find((d) => d === raw);
+  if (device === undefined) problems.push(`ORT_DEVICE: expected one of ${ORT_DEVICES.join(', ')}, got '${raw}'`);
+  return device ?? 'cpu';
+}
+
 function readApiKey(env: Env, problems: string[]): string | undefined {
   const raw = env.API_KEY;
   if (raw === undefined || raw === '') return undefined;
@@ -171,6 +183,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS'),
     ortThreads: int('ORT_THREADS'),
     decodeConcurrency: int('DECODE_CONCURRENCY') || threadpoolSize(env),
+    ortDevice: readOrtDevice(env, problems),
     verifyGolden: readBool(env, 'VERIFY_GOLDEN', true, problems),
   };
   // A request that can never fit in the queue would always be refused: catch it at start.

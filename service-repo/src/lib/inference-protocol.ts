@@ -3,6 +3,7 @@
  * Runtime session. Types only: both sides import them, neither imports the other.
  */
 import type { ModelCard } from '../schemas/model-card.js';
+import type { OrtDevice } from './config.js';
 
 /** What the worker starts with (`workerData`). */
 export interface WorkerSetup {
@@ -10,6 +11,8 @@ export interface WorkerSetup {
   readonly card: ModelCard;
   /** Intra-op threads (0: ONNX Runtime's default, one per core). */
   readonly threads: number;
+  /** Execution provider; absent: cpu. */
+  readonly device?: OrtDevice;
 }
 
 /** Main -> worker: one batch of `count` images, S*S*3 bytes each, back to back (buffer transferred). */

@@ -22,6 +22,10 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 async function createSession(): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(setup.onnx, {
+    executionProviders: [setup.device ?? 'cpu'],
+    // On a GPU, the batch is one host tensor uploaded once per run and the probabilities (the
+    // only output) come back to the host once: nothing else crosses.
+    preferredOutputLocation: 'cpu',
     intraOpNumThreads: setup.threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ModelCard } from '../schemas/model-card.js';
 import { BundleError, type Bundle } from './bundle.js';
+import type { OrtDevice } from './config.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './inference-protocol.js';
 import { RGB_CHANNELS } from './image.js';
 import { LABEL_COUNT } from './labels.js';
@@ -15,6 +16,8 @@ import { LABEL_COUNT } from './labels.js';
 export interface OnnxModelOptions {
   /** Intra-op threads for ONNX Runtime (0: its own default, one per core). */
   readonly threads: number;
+  /** Execution provider (default cpu); on webgpu a batch goes up once and its probabilities come back once. */
+  readonly device?: OrtDevice;
 }
 
 interface Waiting {
@@ -79,7 +82,7 @@ export class OnnxModel {
 
   /** Starts the session's thread and refuses a graph whose input/output names, types or shapes break the contract. */
   static async load(bundle: Bundle, options: OnnxModelOptions): Promise<OnnxModel> {
-    const worker = startWorker({ onnx: bundle.onnx, card: bundle.card, threads: options.threads });
+    const worker = startWorker({ onnx: bundle.onnx, card: bundle.card, threads: options.threads, device: options.device ?? 'cpu' });
     await whenLoaded(worker, bundle);
     return new OnnxModel(bundle, worker);
   }

@@ -57,7 +57,7 @@ export class ModelRegistry {
     const started = performance.now();
     try {
       const bundle = await readBundle(this.config.modelDir);
-      const model = await OnnxModel.load(bundle, { threads: this.config.ortThreads });
+      const model = await OnnxModel.load(bundle, { threads: this.config.ortThreads, device: this.config.ortDevice });
       try {
         await this.warmUp(model);
         if (this.config.verifyGolden) this.golden = await this.verifyGolden(model);
