@@ -3,6 +3,7 @@ import { parseArgs } from './cli.js';
 import { collectRun } from './collect.js';
 import { cacheOutputs, DEPS_HINT, lockStage, missingPaths, readLock, writeLock } from './lock.js';
 import { dvcPullAll } from './pull-all.js';
+import { dvcPushAll } from './push-all.js';
 import { openDvcRepo, repoRemote } from './repo.js';
 import { collectOption, runProblems } from './run-check.js';
 import { readStage } from './stage.js';
@@ -43,4 +44,14 @@ export async function dvcPullCommand(root: string, argv: readonly string[], log:
   const remote = repoRemote(repo, { remote: options.remote, url: options.url }, env);
   const summary = await dvcPullAll(repo, remote, log);
   log(`${summary.transferred} checked out, ${summary.upToDate} up to date, md5 checked, from ${remote.url}`);
+}
+
+/** `npm run dvc:push [-- remote=NAME] [url=URL]`: a plain `dvc push` (every pointer and dvc.lock output). */
+export async function dvcPushCommand(root: string, argv: readonly string[], log: Log, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { options, positional } = parseArgs(argv, ['remote', 'url']);
+  if (positional.length > 0) throw new Error('dvc:push takes no targets (it pushes everything); use npm run model:push -- FILE... for some');
+  const repo = await openDvcRepo(root);
+  const remote = repoRemote(repo, { remote: options.remote, url: options.url }, env);
+  const summary = await dvcPushAll(repo, remote, log);
+  log(`${summary.transferred} pushed, ${summary.upToDate} already on ${remote.url}`);
 }

@@ -6,7 +6,7 @@ import { dvcAdd } from './add.js';
 import { objectPath } from './cache.js';
 import { hashBytes } from './md5.js';
 import { cacheOutputs, lockStage, writeLock } from './lock.js';
-import { dvcPullCommand } from './lock-cli.js';
+import { dvcPullCommand, dvcPushCommand } from './lock-cli.js';
 import { openDvcRepo } from './repo.js';
 import { readStage } from './stage.js';
 import { STAGE_FILES, stageProject, writeFiles } from './testing/stage-project.js';
@@ -28,8 +28,9 @@ async function published(): Promise<{ root: string; remote: string; bundleMd5: s
   await writeLock(root, { train: locked });
   await cacheOutputs(repo, stage);
   await dvcAdd(repo, [join(root, 'models', 'model.json')]);
-  // A folder remote has the cache's layout (files/md5/xx/yyyy, the .dir listing included).
-  await cp(repo.cache.root, remote, { recursive: true });
+  const pushed: string[] = [];
+  await dvcPushCommand(root, [], (line) => pushed.push(line), {});
+  expect(pushed.at(-1)).toMatch(/^5 pushed, 0 already on /);
   const bundle = locked.outs.find((out) => out.path === 'pipeline/out/bundle');
   return { root, remote, bundleMd5: bundle?.md5 ?? '' };
 }
@@ -47,7 +48,12 @@ describe('plain dvc pull (no targets) in a fresh clone', () => {
   it('checks out every pointer and every cached dvc.lock output, directories through their .dir object', async () => {
     const { root, remote, bundleMd5 } = await published();
     expect(bundleMd5).toMatch(/^[0-9a-f]{32}\.dir$/);
+    // The folder remote has DVC's layout: files/md5/xx/yyyy for each file, the .dir listing beside them.
     expect(await exists(join(remote, objectPath(bundleMd5)))).toBe(true);
+    for (const path of CACHED_OUTS) expect(await exists(join(remote, objectPath(hashBytes(Buffer.from(STAGE_FILES[path] ?? '')).md5)))).toBe(true);
+    const again: string[] = [];
+    await dvcPushCommand(root, [], (line) => again.push(line), {});
+    expect(again).toEqual([`0 pushed, 5 already on ${remote}`]);
     const clone = await cloneOf(root);
     const lines: string[] = [];
     await dvcPullCommand(clone, [], (line) => lines.push(line), {});

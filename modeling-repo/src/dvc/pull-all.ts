@@ -13,7 +13,7 @@ import type { Log, TransferSummary } from './transfer.js';
 import { DIR_SUFFIX, loadDvcIgnore, parseTreeListing } from './tree.js';
 
 /** One file to check out: where it goes, the object it comes from, and what asked for it. */
-interface Wanted {
+export interface Wanted {
   readonly target: string;
   readonly md5: string;
   readonly origin: string;
@@ -44,7 +44,7 @@ export async function projectPointers(root: string): Promise<string[]> {
   return found.sort();
 }
 
-async function pointerWants(root: string): Promise<Wanted[]> {
+export async function pointerWants(root: string): Promise<Wanted[]> {
   const wanted: Wanted[] = [];
   for (const pointer of await projectPointers(root)) {
     for (const out of await readPointer(pointer)) {
@@ -71,18 +71,24 @@ async function fetchAll(repo: DvcRepo, remote: Remote, items: readonly Wanted[])
   if (missing.length > 0) throw new MissingObjectsError(remote.url, missing);
 }
 
-/** The cached outputs of dvc.lock's stages (`cache: false` in dvc.yaml are left alone, as by DVC). */
-async function lockWants(repo: DvcRepo, remote: Remote): Promise<Wanted[]> {
-  const lock = await readLock(repo.root);
+/** The cached outputs of dvc.lock's stages, as recorded (`cache: false` ones in dvc.yaml are left alone, as by DVC). */
+export async function lockOutputs(root: string): Promise<Wanted[]> {
+  const lock = await readLock(root);
   if (lock === undefined) return [];
   const wanted: Wanted[] = [];
   for (const [name, locked] of Object.entries(lock)) {
-    const cached = new Set((await readStage(repo.root, name)).outs.filter((out) => out.cache).map((out) => out.path));
+    const cached = new Set((await readStage(root, name)).outs.filter((out) => out.cache).map((out) => out.path));
     const origin = `dvc.lock stage ${name}`;
     for (const out of locked.outs.filter((item) => cached.has(item.path))) {
-      wanted.push({ target: join(repo.root, out.path), md5: out.md5, origin });
+      wanted.push({ target: join(root, out.path), md5: out.md5, origin });
     }
   }
+  return wanted;
+}
+
+/** Every file of the cached dvc.lock outputs: each directory's `.dir` listing is fetched and read. */
+async function lockWants(repo: DvcRepo, remote: Remote): Promise<Wanted[]> {
+  const wanted = await lockOutputs(repo.root);
   const listings = wanted.filter((item) => item.md5.endsWith(DIR_SUFFIX));
   await fetchAll(repo, remote, listings);
   const files = wanted.filter((item) => !item.md5.endsWith(DIR_SUFFIX));
