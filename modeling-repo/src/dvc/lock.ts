@@ -8,16 +8,16 @@ import type { Stage } from './stage.js';
 import { compareCodePoints, hashDirectory } from './tree.js';
 
 export const LOCK_FILE = 'dvc.lock';
-/** The lock file format DVC 3 writes (dvc/dvcfile.py, Lockfile.dump_stages). */
+/** The lock file format DVC 3 writes (iterative/dvc at 9f901e5, dvc/dvcfile.py line 435, Lockfile.dump_stages). */
 const LOCK_SCHEMA = '2.0';
 const EXEC_BITS = 0o111;
 /** What to do about a dependency that is not on this machine (the data folders are not in git). */
 export const DEPS_HINT = 'put the data where configs/dvc-data.yaml points, or point it at the data (see docs/dvc.md)';
 
 /**
- * One dep or out of a stage in dvc.lock, keys in DVC's order (dvc/stage/serialize.py,
- * to_single_stage_lockfile: path, `hash: md5`, the hash, then Meta.to_dict minus isdir: size,
- * nfiles, isexec).
+ * One dep or out of a stage in dvc.lock, keys in DVC's order (iterative/dvc at 9f901e5,
+ * dvc/stage/serialize.py, to_single_stage_lockfile lines 143-186: path, `hash: md5` line 161, the
+ * hash, then dvc-data's Meta.to_dict minus isdir, line 173: size, nfiles, isexec), sorted by path.
  */
 export interface LockEntry {
   readonly path: string;

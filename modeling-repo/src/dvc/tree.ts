@@ -69,9 +69,11 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 /**
- * The bytes of a `.dir` object, exactly as dvc-data writes them (hashfile/tree.py, Tree.as_list and
- * Tree.as_bytes): entries sorted by relpath, each `{"md5": ..., "relpath": ...}`, through
- * `json.dumps(..., sort_keys=True)` with Python's default separators `, ` and `: `, UTF-8.
+ * The bytes of a `.dir` object, exactly as dvc-data writes them (iterative/dvc-data at b9ec41c,
+ * src/dvc_data/hashfile/tree.py: Tree.as_list lines 133-157 sort the entries by relpath, line 153;
+ * Tree.as_bytes lines 159-162 `json.dumps(self.as_list(), sort_keys=True).encode("utf-8")`; Tree.digest
+ * lines 82-99 md5s those bytes and appends ".dir", line 97): each `{"md5": ..., "relpath": ...}`,
+ * Python's default separators `, ` and `: `.
  */
 export function treeListing(entries: readonly TreeEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
@@ -127,8 +129,9 @@ async function collectFiles(walk: Walk, dir: string, files: string[]): Promise<v
 }
 
 /**
- * DVC 3's hash of a directory (dvc-data hashfile/build.py `_build_tree` then Tree.digest): the md5
- * of its `.dir` listing plus `.dir`, the total size and the number of files. Empty folders add
+ * DVC 3's hash of a directory (dvc-data src/dvc_data/hashfile/build.py `_build_tree`, lines 241-311:
+ * size is the sum of the files' sizes and nfiles their count, line 302; a .dvcignore inside is an
+ * error, line 277; then Tree.digest): the md5 of its `.dir` listing plus `.dir`. Empty folders add
  * nothing; paths matched by the project's `.dvcignore` are left out, as DVC's walk does.
  */
 export async function hashDirectory(dir: string, projectRoot: string = dir): Promise<DirHash> {
