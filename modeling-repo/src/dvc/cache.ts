@@ -12,6 +12,11 @@ export function objectPath(md5: string): string {
   return `files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`;
 }
 
+/** The md5 an object's bytes hash to: a directory's `<md5>.dir` listing hashes to `<md5>`. */
+export function contentMd5(oid: string): string {
+  return oid.endsWith('.dir') ? oid.slice(0, -'.dir'.length) : oid;
+}
+
 /** Raised when bytes do not hash to the md5 they were stored or fetched under. */
 export class CorruptObjectError extends Error {
   constructor(where: string, expected: string, actual: string) {
@@ -54,7 +59,7 @@ export class DvcCache {
   /** Stores fetched bytes after checking they hash to `md5`; `where` names their origin in errors. */
   async addBytes(md5: string, bytes: Uint8Array, where: string): Promise<void> {
     const actual = hashBytes(bytes).md5;
-    if (actual !== md5) throw new CorruptObjectError(where, md5, actual);
+    if (actual !== contentMd5(md5)) throw new CorruptObjectError(where, contentMd5(md5), actual);
     if (await this.has(md5)) return;
     await this.install(md5, (temp) => writeFile(temp, bytes));
   }
@@ -63,7 +68,7 @@ export class DvcCache {
   async read(md5: string): Promise<Buffer> {
     const bytes = await readFile(this.pathOf(md5));
     const actual = hashBytes(bytes).md5;
-    if (actual !== md5) throw new CorruptObjectError(this.pathOf(md5), md5, actual);
+    if (actual !== contentMd5(md5)) throw new CorruptObjectError(this.pathOf(md5), contentMd5(md5), actual);
     return bytes;
   }
 
