@@ -107,7 +107,7 @@ describe('dvc.yaml data paths (vars from configs/dvc-data.yaml)', () => {
     const train = dvcYaml.stages.train!;
     const args = put(train.cmd[0]!).replace(/^npm run train -- /, '').split(' ');
     const parsed = parseArgs(args);
-    const exp = parsed.named.exp;
+    const { exp } = parsed;
     const { config } = await loadConfig({ configDir: join(ROOT, 'configs'), exp, overrides: parsed.overrides, env: {}, baseDir: ROOT });
     const deps = train.deps.map((dep) => join(ROOT, put(dep)));
     expect(deps).toEqual(expect.arrayContaining([config.data.labels, ...config.data.sources, config.model.backbone.path].map((path) => join(path))));
