@@ -70,8 +70,8 @@ check "gitlab-ci-local $GCL_VERSION installed (npm)" install_gcl
 check "scratch repository with the CI files" setup_repo
 check "modeling-repo/.gitlab-ci.yml is valid (GitLab CI schema)" valid --file modeling-repo/.gitlab-ci.yml
 check "service-repo/.gitlab-ci.yml is valid (GitLab CI schema)" valid --file service-repo/.gitlab-ci.yml
-check "main: service child lists lint, tests, model, build and the manual deploy" \
-  expect_jobs "build deploy lint model test:integration test:unit" --file service-repo/.gitlab-ci.yml
+check "main: service child lists lint, tests, model, build and the manual deploys (compose, Kubernetes)" \
+  expect_jobs "build deploy deploy:k8s lint model test:integration test:unit" --file service-repo/.gitlab-ci.yml
 on_branch_changing service-only service-repo/src/x.ts >/dev/null
 check ".gitlab-ci.yml is valid (GitLab CI schema)" valid
 check "branch changing service-repo/ only: parent triggers the service child only" expect_jobs "service"
