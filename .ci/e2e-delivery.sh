@@ -153,7 +153,7 @@ image_facts() {
 # ---------------------------------------------------------------- 7. integration tests
 integration_tests() {
   local out="$WORK/integration.json" p f rc
-  (cd "$ROOT/service-repo" && PLANET_SVC_IMAGE="$IMAGE" MODEL_DIR="$WORK/repo/service-repo/models" REQUIRE_DOCKER=true \
+  (cd "$ROOT/service-repo" && PLANET_SVC_IMAGE="$IMAGE" REPLICA_IMAGE="$IMAGE" MODEL_DIR="$WORK/repo/service-repo/models" REQUIRE_DOCKER=true \
     npm run test:integration -- --ci --json --outputFile="$out")
   rc=$?
   if [ -s "$out" ]; then
@@ -238,7 +238,7 @@ fi
 needs "image runs as non-root with a HEALTHCHECK on /health/ready" "$image" &&
   check "image runs as non-root with a HEALTHCHECK on /health/ready" image_facts
 
-header "7. integration tests against $IMAGE (golden check on the smoke model)"
+header "7. integration tests against $IMAGE (golden check on the smoke model, 3 replicas behind HAProxy)"
 needs "integration tests" "$image" && integration_tests
 
 header "8. deploy with service-repo/deploy/deploy.sh to the local engine"
