@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../src/config/index.js';
+import type { MetricsRecord, Tracker } from '../../src/records/index.js';
 
 export const PACKAGE_ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -17,3 +18,16 @@ export async function smokeConfig(overrides: readonly string[] = []): Promise<{ 
 }
 
 export const quiet = (): void => undefined;
+
+/** A tracker that asks the run to stop once `epochs` epochs are recorded, like Ctrl-C would. */
+export function stopAfter(epochs: number, controller: AbortController): Tracker {
+  return {
+    onRunStart: () => Promise.resolve(),
+    onScalars: (_step: number, record: MetricsRecord) => {
+      if (record.kind === 'epoch' && record.epoch >= epochs) controller.abort();
+      return Promise.resolve();
+    },
+    onArtifact: () => Promise.resolve(),
+    onRunEnd: () => Promise.resolve(),
+  };
+}

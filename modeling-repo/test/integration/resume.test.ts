@@ -3,21 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readBundle } from '../../src/export/index.js';
 import { RunInterrupted, trainRun } from '../../src/pipeline/train-run.js';
-import type { MetricsRecord, Tracker } from '../../src/records/index.js';
-import { quiet, smokeConfig } from './helpers.js';
-
-/** A tracker that asks the run to stop once `epochs` epochs are recorded, like Ctrl-C would. */
-function stopAfter(epochs: number, controller: AbortController): Tracker {
-  return {
-    onRunStart: () => Promise.resolve(),
-    onScalars: (_step: number, record: MetricsRecord) => {
-      if (record.kind === 'epoch' && record.epoch >= epochs) controller.abort();
-      return Promise.resolve();
-    },
-    onArtifact: () => Promise.resolve(),
-    onRunEnd: () => Promise.resolve(),
-  };
-}
+import type { MetricsRecord } from '../../src/records/index.js';
+import { quiet, smokeConfig, stopAfter } from './helpers.js';
 
 describe('resume', () => {
   it('continues an interrupted run to the same model as an uninterrupted one', async () => {

@@ -5,22 +5,8 @@ import { beforeAll, expect, it } from '@jest/globals';
 import { decodeChip } from '../../src/data/index.js';
 import { readBundle, verifyGolden } from '../../src/export/index.js';
 import { RunInterrupted, trainRun, type TrainRunResult } from '../../src/pipeline/train-run.js';
-import type { MetricsRecord, Tracker } from '../../src/records/index.js';
-import { quiet, smokeConfig } from '../integration/helpers.js';
+import { quiet, smokeConfig, stopAfter } from '../integration/helpers.js';
 import { describeWebgpu } from './available.js';
-
-/** A tracker that asks the run to stop once `epochs` epochs are recorded, like Ctrl-C would. */
-function stopAfter(epochs: number, controller: AbortController): Tracker {
-  return {
-    onRunStart: () => Promise.resolve(),
-    onScalars: (_step: number, record: MetricsRecord) => {
-      if (record.kind === 'epoch' && record.epoch >= epochs) controller.abort();
-      return Promise.resolve();
-    },
-    onArtifact: () => Promise.resolve(),
-    onRunEnd: () => Promise.resolve(),
-  };
-}
 
 async function smoke(device: string): Promise<TrainRunResult> {
   const { loaded } = await smokeConfig([`device=${device}`]);
