@@ -10,7 +10,8 @@ import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import { nchwcBlockSize, trainingStepOptions } from '../src/train/session.js';
-import { buildTrainingGraph } from '../src/train/training-graph.js';
+import { stateFeeds, stateFetches } from '../src/train/state-io.js';
+import { buildTrainingGraph, STATE_INPUTS, STATE_OUTPUTS } from '../src/train/training-graph.js';
 import { deviceOptions, forDevice, transferTimes, type BenchDevice, type TransferTimes } from './device.js';
 import { installPlainConvGrad } from './formulations/install.js';
 import { summarizeProfile, type OpTime } from './profile.js';
@@ -160,13 +161,13 @@ const LR = new ort.Tensor('float32', Float32Array.of(1e-3), []);
 
 async function cpuSteps(session: ort.InferenceSession, request: MeasureRequest, { image, target }: HostBatch, initial: Float32Array): Promise<StepTimes> {
   // Two state buffers used in turn: each step writes its result into the one it did not read.
-  let state = new ort.Tensor('float32', initial, [initial.length]);
-  let spare = new ort.Tensor('float32', new Float32Array(initial.length), [initial.length]);
+  let state: Float32Array = initial;
+  let spare: Float32Array = new Float32Array(initial.length);
   const losses: number[] = [];
   let step = 0;
   const ms = await timeRuns(request.steps, async () => {
     step += 1;
-    const out = await session.run({ state, image, target, lr: LR, step: stepTensor(step) }, { state_out: spare, loss: null, logits: null });
+    const out = await session.run({ ...stateFeeds(state), image, target, lr: LR, step: stepTensor(step) }, { ...stateFetches(spare), loss: null, logits: null });
     losses.push((out.loss?.data as Float32Array)[0] ?? NaN);
     [state, spare] = [spare, state];
   });
@@ -175,17 +176,19 @@ async function cpuSteps(session: ort.InferenceSession, request: MeasureRequest, 
 
 /** Steps with the state in a GPU buffer fed back each step; only the loss comes to the host. */
 async function gpuSteps(session: ort.InferenceSession, request: MeasureRequest, { image, target }: HostBatch, initial: Float32Array): Promise<StepTimes> {
-  let state: ort.Tensor = new ort.Tensor('float32', initial, [initial.length]);
+  let state: ort.Tensor[] = Object.values(stateFeeds(initial));
   const losses: number[] = [];
   let step = 0;
+  const release = (): void => { for (const t of state) if (t.location === 'gpu-buffer') t.dispose(); };
   const ms = await timeRuns(request.steps, async () => {
     step += 1;
-    const out = await session.run({ state, image, target, lr: LR, step: stepTensor(step) });
+    const feeds = Object.fromEntries(STATE_INPUTS.map((name, i) => [name, state[i]!]));
+    const out = await session.run({ ...feeds, image, target, lr: LR, step: stepTensor(step) });
     out.logits?.dispose();
-    if (state.location === 'gpu-buffer') state.dispose();
-    state = out.state_out ?? state;
+    release();
+    state = STATE_OUTPUTS.map((name) => out[name]!);
     losses.push((out.loss?.data as Float32Array)[0] ?? NaN);
   });
-  if (state.location === 'gpu-buffer') state.dispose();
+  release();
   return { ms, losses };
 }

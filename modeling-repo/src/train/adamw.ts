@@ -31,12 +31,21 @@ export interface AdamWValues {
   readonly decay: string;
 }
 
-/** Appends one AdamW update; returns the new params, m and v value names. */
-export function appendAdamW(b: GraphBuilder, x: AdamWValues, hyper: AdamWHyper): { params: string; m: string; v: string } {
+/** Names for the new params, m and v (graph outputs written by their last ops, with no copy). */
+export interface AdamWOutputs {
+  readonly params: string;
+  readonly m: string;
+  readonly v: string;
+}
+
+/** Appends one AdamW update; returns the new params, m and v value names (`out`'s when given). */
+export function appendAdamW(b: GraphBuilder, x: AdamWValues, hyper: AdamWHyper, out?: AdamWOutputs): AdamWOutputs {
   const { beta1, beta2, eps } = hyper;
-  const m = b.op('Add', [b.op('Mul', [x.m, b.scalar(beta1)]), b.op('Mul', [x.grads, b.scalar(1 - beta1)])]);
+  const last = (op: string, inputs: readonly string[], name: string | undefined): string =>
+    name === undefined ? b.op(op, inputs) : (b.addNode({ op, inputs, outputs: [name], attrs: {} })[0] ?? name);
+  const m = last('Add', [b.op('Mul', [x.m, b.scalar(beta1)]), b.op('Mul', [x.grads, b.scalar(1 - beta1)])], out?.m);
   const g2 = b.op('Mul', [x.grads, x.grads]);
-  const v = b.op('Add', [b.op('Mul', [x.v, b.scalar(beta2)]), b.op('Mul', [g2, b.scalar(1 - beta2)])]);
+  const v = last('Add', [b.op('Mul', [x.v, b.scalar(beta2)]), b.op('Mul', [g2, b.scalar(1 - beta2)])], out?.v);
   // Bias corrections are scalars: 1 / (1 - beta^t).
   const inv1 = b.op('Reciprocal', [b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta1), x.step])])]);
   const inv2 = b.op('Reciprocal', [b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta2), x.step])])]);
@@ -44,7 +53,7 @@ export function appendAdamW(b: GraphBuilder, x: AdamWValues, hyper: AdamWHyper):
   const adam = b.op('Mul', [b.op('Div', [m, denom]), inv1]);
   const update = b.op('Add', [adam, b.op('Mul', [x.decay, x.params])]);
   const rate = b.op('Mul', [x.lrScale, x.lr]);
-  const params = b.op('Sub', [x.params, b.op('Mul', [rate, update])]);
+  const params = last('Sub', [x.params, b.op('Mul', [rate, update])], out?.params);
   return { params, m, v };
 }
 

@@ -6,6 +6,7 @@ import ort from 'onnxruntime-node';
 import { selectTrainable, tinyCnnClassifier } from '../backbone/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
 import { gatherParams, initialState } from './flat-params.js';
+import { stateFeeds, stateFromOutputs } from './state-io.js';
 import { StepRunner } from './step-runner.js';
 import { buildTrainingGraph } from './training-graph.js';
 
@@ -45,11 +46,11 @@ describe('StepRunner', () => {
     let plain: Float32Array = untouched;
     for (let step = 1; step <= 3; step++) {
       const out = await session.run({
-        state: new ort.Tensor('float32', plain, [plain.length]), image: new ort.Tensor('uint8', images, [batch, size, size, 3]),
+        ...stateFeeds(plain), image: new ort.Tensor('uint8', images, [batch, size, size, 3]),
         target: new ort.Tensor('float32', targets, [batch, 17]), lr: new ort.Tensor('float32', Float32Array.of(0.01), []),
         step: new ort.Tensor('float32', Float32Array.of(step), []),
       });
-      plain = out.state_out?.data as Float32Array;
+      plain = stateFromOutputs(out);
     }
     expect(Array.from(state)).toEqual(Array.from(plain));
     await runner.close();

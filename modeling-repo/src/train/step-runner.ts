@@ -1,12 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../data/index.js';
-import { LOSS, LR, STATE, STATE_OUT, STEP, TARGET } from './training-graph.js';
+import { stateFeeds, stateFetches } from './state-io.js';
+import { LOSS, LR, STEP, TARGET } from './training-graph.js';
 
 const IMAGE = 'image';
 
 /**
  * Runs the generated training-step graph: the whole flat state goes in and comes back updated,
- * so parameters and optimizer moments cross the binding as one tensor per step. The new state is
+ * parameters and optimizer moments as three views of one array (state-io.ts). The new state is
  * written into one of two buffers the runner owns, in turn, rather than into a fresh one: letting
  * ONNX Runtime allocate the output cost a 27 MB allocation and copy per MobileNetV2 step. A state
  * the runner returned stays valid until the call after next (a third buffer is made when a state
@@ -37,14 +38,14 @@ export class StepRunner {
     const size = this.inputSize;
     const rows = batch.targets.length / (batch.names.length === 0 ? 1 : batch.names.length);
     const feeds: Record<string, ort.Tensor> = {
-      [STATE]: new ort.Tensor('float32', state, [state.length]),
+      ...stateFeeds(state),
       [IMAGE]: new ort.Tensor('uint8', batch.images, [batch.names.length, size, size, 3]),
       [TARGET]: new ort.Tensor('float32', batch.targets, [batch.names.length, rows]),
       [LR]: new ort.Tensor('float32', Float32Array.of(lr), []),
       [STEP]: new ort.Tensor('float32', Float32Array.of(step), []),
     };
     const next = this.target(state);
-    const out = await this.session.run(feeds, { [STATE_OUT]: new ort.Tensor('float32', next, [next.length]), [LOSS]: null });
+    const out = await this.session.run(feeds, { ...stateFetches(next), [LOSS]: null });
     const loss = out[LOSS]?.data;
     if (!(loss instanceof Float32Array)) {
       throw new Error('training step graph returned no loss');

@@ -10,6 +10,7 @@ import { adamwReference, appendAdamW, type AdamWState } from './adamw.js';
 import { gatherParams, initialState } from './flat-params.js';
 import { appendBceWithLogits, bceWithLogits } from './loss.js';
 import { nchwcBlockSize } from './session.js';
+import { stateFeeds, stateFromOutputs } from './state-io.js';
 import { bakeParams, buildEvalGraph, buildTrainingGraph } from './training-graph.js';
 
 async function session(graph: Graph): Promise<ort.InferenceSession> {
@@ -114,20 +115,21 @@ describe('training step graph', () => {
     const trainable = selectTrainable(classifier.params, 'all');
     const { graph, layout } = buildTrainingGraph(classifier.graph, { batch, trainable, optimizer: hyper, lrMultipliers: { backbone: 1, head: 1 } });
     expect(graph.inputs.map((i) => [i.name, i.shape])).toEqual([
-      ['state', [3 * layout.size]], ['image', [batch, 16, 16, 3]], ['target', [batch, 17]], ['lr', []], ['step', []],
+      ['params', [layout.size]], ['adam_m', [layout.size]], ['adam_v', [layout.size]],
+      ['image', [batch, 16, 16, 3]], ['target', [batch, 17]], ['lr', []], ['step', []],
     ]);
-    expect(graph.outputs.map((o) => o.name)).toEqual(['state_out', 'loss', 'logits']);
+    expect(graph.outputs.map((o) => o.name)).toEqual(['params_out', 'adam_m_out', 'adam_v_out', 'loss', 'logits']);
     expect(trainable.every((p) => !graph.initializers.has(p.name))).toBe(true);
     const s = await session(graph);
     let state = initialState(gatherParams(classifier.graph, layout));
     const losses: number[] = [];
     for (let step = 1; step <= 12; step++) {
       const r = await s.run({
-        state: f32(state, [state.length]), image: new ort.Tensor('uint8', image, [batch, 16, 16, 3]),
+        ...stateFeeds(state), image: new ort.Tensor('uint8', image, [batch, 16, 16, 3]),
         target: f32(target, [batch, 17]), lr: scalar(0.03), step: scalar(step),
       });
       losses.push(data(r.loss)[0] ?? NaN);
-      state = data(r.state_out);
+      state = stateFromOutputs(r);
     }
     expect(losses[0]).toBeCloseTo(Math.LN2, 1);
     expect(losses.at(-1)).toBeLessThan((losses[0] ?? 0) * 0.8);
@@ -159,13 +161,16 @@ describe('training step graph', () => {
     const state = initialState(params);
     const s = await session(graph);
     const r = await s.run({
-      state: f32(state, [state.length]), image: new ort.Tensor('uint8', image, [batch, 8, 8, 3]),
+      ...stateFeeds(state), image: new ort.Tensor('uint8', image, [batch, 8, 8, 3]),
       target: f32(target, [batch, 3]), lr: scalar(0), step: scalar(1),
     });
     const grads = data(r.grads);
     await s.release();
     const feeds = (st: Float64Array): Parameters<typeof evaluateGraph>[1] => ({
-      state: { dtype: 'float64', dims: [st.length], data: st },
+      ...Object.fromEntries(['params', 'adam_m', 'adam_v'].map((name, k) => {
+        const p = st.length / 3;
+        return [name, { dtype: 'float64' as const, dims: [p], data: st.subarray(k * p, (k + 1) * p) }];
+      })),
       image: { dtype: 'uint8', dims: [batch, 8, 8, 3], data: image },
       target: { dtype: 'float32', dims: [batch, 3], data: target },
       lr: { dtype: 'float32', dims: [], data: Float32Array.of(0) },
@@ -209,11 +214,11 @@ describe('training step on NCHWc kernels', () => {
       const losses: number[] = [];
       for (let step = 1; step <= 4; step++) {
         const r = await s.run({
-          state: f32(state, [state.length]), image: new ort.Tensor('uint8', image, [batch, 16, 16, 3]),
+          ...stateFeeds(state), image: new ort.Tensor('uint8', image, [batch, 16, 16, 3]),
           target: f32(target, [batch, 17]), lr: scalar(0.01), step: scalar(step),
         });
         losses.push(data(r.loss)[0] ?? NaN);
-        state = data(r.state_out);
+        state = stateFromOutputs(r);
       }
       await s.release();
       return { losses, state, nchwcOps: graph.nodes.filter((n) => n.domain !== undefined).length };

@@ -5,7 +5,7 @@ import { toOnnxBytes } from '../../onnx/index.js';
 import { Evaluator } from '../evaluator.js';
 import { createSession, type SessionOptions } from '../session.js';
 import { StepRunner } from '../step-runner.js';
-import { STATE_OUT } from '../training-graph.js';
+import { STATE_OUTPUTS } from '../training-graph.js';
 import { GpuStepRunner } from './gpu-step-runner.js';
 import { GpuTransfer } from './transfer.js';
 import { forWebgpu } from './webgpu-rewrite.js';
@@ -38,7 +38,9 @@ export interface EngineRequest {
 }
 
 /** The WebGPU provider, with the step's new state kept on the GPU (fed back as the next step's input). */
-export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferredOutputLocation'] = { [STATE_OUT]: 'gpu-buffer', logits: 'gpu-buffer' };
+export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferredOutputLocation'] = {
+  ...Object.fromEntries(STATE_OUTPUTS.map((name) => [name, 'gpu-buffer' as const])), logits: 'gpu-buffer',
+};
 
 async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {
   const base = { device: request.device, threads: request.threads };

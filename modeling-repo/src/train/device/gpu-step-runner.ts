@@ -1,6 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import type { Batch } from '../../data/index.js';
-import { LOSS, STATE, STATE_OUT } from '../training-graph.js';
+import { LOSS, STATE_INPUTS, STATE_OUTPUTS } from '../training-graph.js';
 import { stepFeeds } from './feeds.js';
 import type { GpuTransfer } from './transfer.js';
 
@@ -8,15 +8,17 @@ const LOGITS = 'logits';
 
 /**
  * Runs the training-step graph with the state (parameters and AdamW moments) living on the GPU:
- * `state_out` stays in a GPU buffer (the session's `preferredOutputLocation`) and is fed back as
- * the next step's `state`, so per step only the batch goes up and the scalar loss comes down.
+ * the new state's three parts stay in GPU buffers (the session's `preferredOutputLocation`) and
+ * are fed back as the next step's inputs, so per step only the batch goes up and the scalar loss
+ * comes down.
  *
  * The states `run` returns are handles, empty arrays that stand for the GPU state: `hostState`
  * turns one into its values (the loop does so once per epoch, for evaluation and checkpoints).
  * A state from outside (the initial one, a checkpoint) is uploaded when it comes in.
  */
 export class GpuStepRunner {
-  private current: ort.Tensor | undefined;
+  /** The state's three parts on the GPU, in STATE_INPUTS order. */
+  private current: ort.Tensor[] | undefined;
   /** The array that stands for `current`: the last handle returned, or the last host copy made. */
   private token: Float32Array | undefined;
 
@@ -26,27 +28,31 @@ export class GpuStepRunner {
     private readonly inputSize: number,
   ) {}
 
-  private async stateTensor(state: Float32Array): Promise<ort.Tensor> {
+  private async stateTensors(state: Float32Array): Promise<ort.Tensor[]> {
     if (state === this.token && this.current !== undefined) return this.current;
     if (state.length === 0) throw new Error('GpuStepRunner: this state handle is stale (a newer state replaced it)');
-    this.replace(await this.transfer.upload(state));
+    const p = state.length / STATE_INPUTS.length;
+    const parts: ort.Tensor[] = [];
+    for (let i = 0; i < STATE_INPUTS.length; i++) parts.push(await this.transfer.upload(state.subarray(i * p, (i + 1) * p)));
+    this.replace(parts);
     this.token = state;
-    return this.current as unknown as ort.Tensor;
+    return parts;
   }
 
-  private replace(next: ort.Tensor): void {
-    this.current?.dispose();
+  private replace(next: ort.Tensor[]): void {
+    for (const tensor of this.current ?? []) tensor.dispose();
     this.current = next;
   }
 
   /** One optimizer step; `step` counts from 1 (Adam's bias correction). Returns a state handle and the loss. */
   async run(state: Float32Array, batch: Batch, lr: number, step: number): Promise<{ state: Float32Array; loss: number }> {
-    const input = await this.stateTensor(state);
-    const out = await this.session.run({ ...stepFeeds(batch, this.inputSize, lr, step), [STATE]: input });
+    const input = await this.stateTensors(state);
+    const feeds = Object.fromEntries(input.map((tensor, i) => [STATE_INPUTS[i] ?? '', tensor]));
+    const out = await this.session.run({ ...stepFeeds(batch, this.inputSize, lr, step), ...feeds });
     out[LOGITS]?.dispose();
-    const next = out[STATE_OUT];
+    const next = STATE_OUTPUTS.map((name) => out[name]).filter((t): t is ort.Tensor => t !== undefined);
     const loss = out[LOSS]?.data;
-    if (next === undefined || !(loss instanceof Float32Array)) throw new Error('training step graph returned no state or loss');
+    if (next.length !== STATE_OUTPUTS.length || !(loss instanceof Float32Array)) throw new Error('training step graph returned no state or loss');
     this.replace(next);
     this.token = new Float32Array(0);
     return { state: this.token, loss: loss[0] ?? Number.NaN };
@@ -55,13 +61,16 @@ export class GpuStepRunner {
   /** The values of a state this runner returned (a fresh array, which also stands for that state). */
   async hostState(state: Float32Array): Promise<Float32Array> {
     if (state !== this.token || this.current === undefined) return state;
-    const host = (await this.transfer.download(this.current)).slice();
+    const parts: Float32Array[] = [];
+    for (const tensor of this.current) parts.push(await this.transfer.download(tensor));
+    const host = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+    parts.forEach((part, i) => { host.set(part, i * part.length); });
     this.token = host;
     return host;
   }
 
   async close(): Promise<void> {
-    this.current?.dispose();
+    this.replace([]);
     this.current = undefined;
     await this.session.release();
   }
