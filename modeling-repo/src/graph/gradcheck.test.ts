@@ -84,7 +84,6 @@ const CASES: Case[] = [
   unary('Softplus', -4, 4),
   unary('Identity'),
   unary('HardSigmoid', -4, 4, { alpha: float(0.25), beta: float(0.4) }),
-  unary('Shrink', -4, 4, { lambd: float(0.6), bias: float(1.5) }),
   unary('HardSwish', -5, 5),
   unary('Flatten', -1, 1, { axis: int(2) }),
   unary('Transpose', -1, 1, { perm: ints([2, 0, 1]) }),

@@ -52,7 +52,6 @@ import { resize } from './ops/resize.js';
 import { shapeOp } from './ops/shape-op.js';
 import { sigmoid } from './ops/sigmoid.js';
 import { sign } from './ops/sign.js';
-import { shrink } from './ops/shrink.js';
 import { slice } from './ops/slice.js';
 import { softmax } from './ops/softmax.js';
 import { softplus } from './ops/softplus.js';
@@ -119,7 +118,6 @@ export const RULES: readonly OpRule[] = [
   shapeOp,
   sigmoid,
   sign,
-  shrink,
   slice,
   softmax,
   softplus,

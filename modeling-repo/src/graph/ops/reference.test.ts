@@ -39,7 +39,6 @@ const CASES: Case[] = [
   ...['Relu', 'Sigmoid', 'Tanh', 'Neg', 'Exp', 'Abs', 'Sign', 'Identity', 'Softplus', 'HardSwish'].map((op) => un(op)),
   ...['Log', 'Sqrt', 'Reciprocal'].map((op) => un(op, [0.5, 3])),
   un('HardSigmoid', [-4, 4], { alpha: float(0.3), beta: float(0.6) }),
-  un('Shrink', [-4, 4], { lambd: float(0.6), bias: float(1.5) }),
   un('Softmax', [-3, 3], { axis: int(1) }),
   ...['Add', 'Sub', 'Mul', 'Max', 'Min'].map((op) => bin(op)),
   ...['Div', 'Pow'].map((op) => bin(op, [0.5, 2])),
