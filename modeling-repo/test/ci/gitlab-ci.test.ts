@@ -38,11 +38,11 @@ describe('modeling-repo/.gitlab-ci.yml (child pipeline)', () => {
     expect(schemaErrors(child)).toEqual([]);
     expect(pipelineProblems(child, packageJson)).toEqual([]);
     expect(child.stages).toEqual(['lint', 'test']);
-    expect(jobNames(child).sort()).toEqual(['lint', 'test']);
+    expect(jobNames(child).sort()).toEqual(['lint', 'test', 'test-webgpu']);
   });
 
   it('caches npm keyed on the lockfile, inside the project', () => {
-    for (const name of ['lint', 'test']) {
+    for (const name of ['lint', 'test', 'test-webgpu']) {
       const cache = job(name).cache as { key: { files: string[] }; paths: string[] };
       expect(cache.key.files).toEqual(['modeling-repo/package-lock.json']);
       expect(repoFileExists(cache.key.files[0]!)).toBe(true);
@@ -55,6 +55,13 @@ describe('modeling-repo/.gitlab-ci.yml (child pipeline)', () => {
     expect((child.default as Yaml).image).toBe('node:20-bookworm-slim');
     expect(scriptLines(job('lint'))).toEqual(['cd modeling-repo', 'npm ci --prefer-offline --no-audit --no-fund', 'npm run lint', 'npm run typecheck']);
     expect(scriptLines(job('test'))).toContain('npm test -- --ci');
+  });
+
+  it('runs the webgpu suite on the software Vulkan driver, failing (not skipping) without it', () => {
+    const webgpu = job('test-webgpu');
+    expect(scriptLines(webgpu)).toEqual(['cd modeling-repo', 'npm ci --prefer-offline --no-audit --no-fund', 'bash ../.ci/install-lavapipe.sh', 'npm run test:webgpu -- --ci']);
+    expect((webgpu.variables as Yaml).REQUIRE_WEBGPU).toBe('true');
+    expect(repoFileExists('.ci/install-lavapipe.sh')).toBe(true);
   });
 });
 
