@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { referenceAreaResize } from '../../test/helpers/reference.js';
 import { seededRandom } from '../../test/helpers/tiny-onnx.js';
 import { applyResizeChain, areaResize, isSupportedKernel } from './resize.js';
-import type { RgbImage } from './image.js';
+import type { RgbImage } from './rgb.js';
 
 function randomImage(width: number, height: number, seed: number): RgbImage {
   const random = seededRandom(seed);

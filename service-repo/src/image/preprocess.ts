@@ -1,5 +1,5 @@
 /** Image bytes -> the model's S x S x 3 input, by the card's decoding and resize chain. */
-import type { ModelCard } from '../schemas/model-card.js';
+import type { ModelCard } from '../schemas/index.js';
 import { decodeImage, type DecodeLimits } from './decode.js';
 import { applyResizeChain } from './resize.js';
 

@@ -7,14 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyBaseLogger } from 'fastify';
-import { HTTP } from './errors.js';
+import { HTTP } from '../errors/index.js';
 import { errorBody, type ErrorReply } from './error-reply.js';
 
 const CLOSE_AFTER_MS = 1000;
 
 interface ParserError extends Error {
   readonly code?: string;
+}
+
+/** The part of Fastify's logger (pino) this handler writes to; Fastify passes itself as `this`. */
+interface InfoLogger {
+  info(details: object, message: string): void;
 }
 
 export function describeClientError(error: ParserError): ErrorReply {
@@ -26,7 +30,7 @@ export function describeClientError(error: ParserError): ErrorReply {
 }
 
 /** The raw HTTP/1.1 answer: status line, headers and the JSON error body. */
-export function clientErrorResponse(described: ErrorReply, requestId: string): string {
+function clientErrorResponse(described: ErrorReply, requestId: string): string {
   const body = JSON.stringify(errorBody(described, requestId));
   return [
     `HTTP/1.1 ${described.statusCode} ${STATUS_CODES[described.statusCode] ?? ''}`,
@@ -40,7 +44,7 @@ export function clientErrorResponse(described: ErrorReply, requestId: string): s
 }
 
 /** Fastify's `clientErrorHandler` option (called with the Fastify instance as `this`). */
-export function clientErrorHandler(this: { log: FastifyBaseLogger }, error: ParserError, socket: Socket): void {
+export function clientErrorHandler(this: { log: InfoLogger }, error: ParserError, socket: Socket): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const described = describeClientError(error);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type LogLevel = (typeof LOG_LEVELS)[number];
 /** ONNX Runtime execution providers the service can run its model on (both bundled with onnxruntime-node). */
 export const ORT_DEVICES = ['cpu', 'webgpu'] as const;
 export type OrtDevice = (typeof ORT_DEVICES)[number];
@@ -58,7 +58,7 @@ export class ConfigError extends Error {
 interface IntSpec { readonly def: number; readonly min: number; readonly max: number }
 
 /** Integer variables: name -> default and inclusive bounds. */
-export const INT_VARS = {
+const INT_VARS = {
   PORT: { def: 8080, min: 0, max: MAX_PORT },
   MAX_FILES: { def: 64, min: 1, max: 4096 },
   MAX_FILE_BYTES: { def: 10 * MIB, min: 1024, max: GIB },
@@ -139,13 +139,19 @@ function readCors(env: Env, problems: string[]): string[] {
 }
 
 /**
- * The bundle folder: MODEL_DIR when set; otherwise `models` under the working directory (where
- * `npm run model:pull` puts the bundle) when it holds a model, else the modeling pipeline's publish
- * folder next to this package when that does; else `models` (so the refusal names the usual place).
+ * Where the bundle is looked for when MODEL_DIR is not set, relative to the working directory:
+ * `local`, where `npm run model:pull` puts it, then `sibling`, where `npm run train` in the
+ * modeling pipeline beside this package publishes it. The one definition of both.
+ */
+export const DEFAULT_MODEL_DIRS = { local: 'models', sibling: '../modeling-repo/models' } as const;
+
+/**
+ * The bundle folder when MODEL_DIR is not set: the local folder when it holds a model, else the
+ * sibling one when that does; else the local one (so the refusal names the usual place).
  */
 export function defaultModelDir(cwd: string): string {
-  const local = resolve(cwd, 'models');
-  const sibling = resolve(cwd, '../modeling-repo/models');
+  const local = resolve(cwd, DEFAULT_MODEL_DIRS.local);
+  const sibling = resolve(cwd, DEFAULT_MODEL_DIRS.sibling);
   const hasModel = (dir: string): boolean => existsSync(resolve(dir, 'model.onnx'));
   return hasModel(local) || !hasModel(sibling) ? local : sibling;
 }
@@ -153,7 +159,7 @@ export function defaultModelDir(cwd: string): string {
 const DEFAULT_THREADPOOL_SIZE = 4;
 
 /** libuv's threadpool size: UV_THREADPOOL_SIZE when it is a positive integer, else libuv's default 4. */
-export function threadpoolSize(env: Env): number {
+function threadpoolSize(env: Env): number {
   const size = Number(env.UV_THREADPOOL_SIZE);
   return Number.isInteger(size) && size > 0 ? size : DEFAULT_THREADPOOL_SIZE;
 }

@@ -6,8 +6,8 @@
  * with Fastify's own (prototype-poisoning-safe) JSON parser. The binary part waits for the handler.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HEADER_LENGTH_HEADER, splitBody } from './binary-tensor.js';
-import { HTTP, RequestError } from './errors.js';
+import { HTTP, RequestError } from '../../../errors/index.js';
+import { HEADER_LENGTH_HEADER, splitBody } from '../../../protocol/index.js';
 
 const ACCEPTED = new Set(['application/json', 'application/octet-stream']);
 const binaryParts = new WeakMap<FastifyRequest, Buffer>();

@@ -5,7 +5,7 @@
  * Without that header the whole body is JSON. Tensor bytes are little-endian, row-major.
  * @see https://github.com/triton-inference-server/server/blob/main/docs/protocol/extension_binary_data.md
  */
-import { HTTP, RequestError } from './errors.js';
+import { HTTP, RequestError } from '../errors/index.js';
 
 /** The extension's name, as listed by GET /v2. */
 export const BINARY_EXTENSION = 'binary_tensor_data';

@@ -2,8 +2,8 @@
  * Messages between OnnxModel (on the event loop) and the inference worker thread that owns the ONNX
  * Runtime session. Types only: both sides import them, neither imports the other.
  */
-import type { ModelCard } from '../schemas/model-card.js';
-import type { OrtDevice } from './config.js';
+import type { OrtDevice } from '../config/index.js';
+import type { ModelCard } from '../schemas/index.js';
 
 /** What the worker starts with (`workerData`). */
 export interface WorkerSetup {
@@ -24,33 +24,33 @@ export interface RunRequest {
 }
 
 /** Main -> worker: release the session and exit. */
-export interface ReleaseRequest {
+interface ReleaseRequest {
   readonly kind: 'release';
 }
 
 export type ToWorker = RunRequest | ReleaseRequest;
 
 /** Worker -> main, once: the session loaded and its problems against the contract (empty: fine). */
-export interface Loaded {
+interface Loaded {
   readonly kind: 'loaded';
   readonly problems: readonly string[];
 }
 
 /** Worker -> main, once, instead of `loaded`: ONNX Runtime could not load the model. */
-export interface LoadFailed {
+interface LoadFailed {
   readonly kind: 'load-failed';
   readonly message: string;
 }
 
 /** Worker -> main: the probabilities of a batch, [count, 17] row-major (buffer transferred). */
-export interface RunResult {
+interface RunResult {
   readonly kind: 'result';
   readonly id: number;
   readonly probabilities: Float32Array;
 }
 
 /** Worker -> main: a batch failed. */
-export interface RunFailed {
+interface RunFailed {
   readonly kind: 'run-failed';
   readonly id: number;
   readonly message: string;

@@ -7,10 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { LABEL_COUNT, RGB_CHANNELS } from '../contract/index.js';
 import { sessionProblems } from './bundle.js';
-import type { FromWorker, RunRequest, ToWorker, WorkerSetup } from './inference-protocol.js';
-import { RGB_CHANNELS } from './image.js';
-import { LABEL_COUNT } from './labels.js';
+import type { FromWorker, RunRequest, ToWorker, WorkerSetup } from './worker-messages.js';
 
 if (parentPort === null) throw new Error('inference-worker.ts runs as a worker thread only');
 const port = parentPort;

@@ -2,7 +2,7 @@
  * `--help` for every command of the package (`npm start -- --help`, `npm run bench -- --help`...):
  * usage on stdout and exit 0, instead of starting work or failing on an argument it does not know.
  */
-export const HELP_FLAGS: readonly string[] = ['--help', '-h'];
+const HELP_FLAGS: readonly string[] = ['--help', '-h'];
 
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.some((arg) => HELP_FLAGS.includes(arg));

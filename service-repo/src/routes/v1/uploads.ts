@@ -4,10 +4,10 @@
  * file with messages that name the file.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from './config.js';
-import { HTTP, RequestError } from './errors.js';
-import type { PreparedImage } from './preprocess.js';
-import type { JsonImagesBody } from '../schemas/predict.js';
+import type { Config } from '../../config/index.js';
+import { HTTP, RequestError } from '../../errors/index.js';
+import type { PreparedImage } from '../../image/index.js';
+import type { JsonImagesBody } from '../../schemas/index.js';
 
 export type Prepare = (image: { name: string; bytes: Uint8Array }) => Promise<PreparedImage>;
 
@@ -33,7 +33,7 @@ function noFiles(): RequestError {
   return new RequestError(HTTP.badRequest, 'NO_FILES', 'no image in the request: send one or more JPEG or PNG files');
 }
 
-export function prepareJson(body: JsonImagesBody, config: Config, prepare: Prepare): Promise<PreparedImage>[] {
+function prepareJson(body: JsonImagesBody, config: Config, prepare: Prepare): Promise<PreparedImage>[] {
   // Decode all base64 first, so a bad entry is refused before any image work starts.
   const images = body.images.map((image, i) => ({ name: image.name, bytes: decodeBase64(image.data, image.name || `images[${i}]`, config.maxFileBytes) }));
   if (images.length === 0) throw noFiles();
@@ -48,7 +48,7 @@ function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
 
-export async function prepareMultipart(request: FastifyRequest, config: Config, prepare: Prepare): Promise<Promise<PreparedImage>[]> {
+async function prepareMultipart(request: FastifyRequest, config: Config, prepare: Prepare): Promise<Promise<PreparedImage>[]> {
   const prepared: Promise<PreparedImage>[] = [];
   let current = '';
   try {

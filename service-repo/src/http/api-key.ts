@@ -1,7 +1,7 @@
 /** The optional API key of /v1 and /v2: `x-api-key: KEY` or `Authorization: Bearer KEY`. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HTTP, RequestError } from './errors.js';
+import { HTTP, RequestError } from '../errors/index.js';
 
 function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   const header = headers['x-api-key'];

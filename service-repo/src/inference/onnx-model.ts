@@ -1,17 +1,16 @@
 /**
- * One loaded bundle: an ONNX Runtime session, in its own worker thread (src/lib/inference-worker.ts),
+ * One loaded bundle: an ONNX Runtime session, in its own worker thread (src/inference/inference-worker.ts),
  * whose inputs and outputs were checked against the card. `run` takes S x S x 3 RGB byte arrays and
  * returns one probability vector (17 floats) per image.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ModelCard } from '../schemas/model-card.js';
+import type { OrtDevice } from '../config/index.js';
+import { LABEL_COUNT, RGB_CHANNELS } from '../contract/index.js';
+import type { ModelCard } from '../schemas/index.js';
 import { BundleError, type Bundle } from './bundle.js';
-import type { OrtDevice } from './config.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './inference-protocol.js';
-import { RGB_CHANNELS } from './image.js';
-import { LABEL_COUNT } from './labels.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages.js';
 
 export interface OnnxModelOptions {
   /** Intra-op threads for ONNX Runtime (0: its own default, one per core). */

@@ -2,9 +2,8 @@
  * The golden check: every sample in golden.json, decoded, resized and run through the model, must give
  * the probabilities the modeling pipeline computed, within the contract's tolerance.
  */
-import type { GoldenSample } from '../schemas/model-card.js';
-
-export const GOLDEN_TOLERANCE = 1e-4;
+import { GOLDEN_TOLERANCE } from '../contract/index.js';
+import type { GoldenSample } from '../schemas/index.js';
 
 export interface GoldenReport {
   readonly samples: number;

@@ -5,7 +5,8 @@
  * pixel-area overlaps. Both sum in integers (held in float64), so the means are exact. Written in TypeScript rather than with sharp so that the
  * arithmetic (and so every rounding) is the one the card describes.
  */
-import { RGB_CHANNELS, type RgbImage } from './image.js';
+import { RGB_CHANNELS } from '../contract/index.js';
+import type { RgbImage } from './rgb.js';
 
 export interface ResizeStep {
   readonly to: number;

@@ -8,14 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { InferenceSession } from 'onnxruntime-node';
-import { GoldenSchema, ModelCardSchema, type GoldenSample, type ModelCard } from '../schemas/model-card.js';
-import { LABEL_COUNT, PLANET_LABELS } from './labels.js';
-import { isSupportedKernel, SUPPORTED_KERNELS } from './resize.js';
-
-export const BUNDLE_FILES = { onnx: 'model.onnx', card: 'model.json', golden: 'golden.json' } as const;
-/** The contract asks for at least this many golden samples. */
-export const MIN_GOLDEN_SAMPLES = 8;
-const RGB = 3;
+import { BUNDLE_FILES, LABEL_COUNT, MIN_GOLDEN_SAMPLES, PLANET_LABELS, RGB_CHANNELS } from '../contract/index.js';
+import { isSupportedKernel, SUPPORTED_KERNELS } from '../image/index.js';
+import { GoldenSchema, ModelCardSchema, type GoldenSample, type ModelCard } from '../schemas/index.js';
 
 export interface Bundle {
   readonly dir: string;
@@ -56,7 +51,7 @@ function schemaProblems(file: string, schema: typeof ModelCardSchema | typeof Go
 }
 
 /** Contract rules that a JSON schema does not express: label order, thresholds, resize chain. */
-export function cardProblems(card: ModelCard): string[] {
+function cardProblems(card: ModelCard): string[] {
   const file = BUNDLE_FILES.card;
   const problems: string[] = [];
   if (card.labels.length !== LABEL_COUNT || card.labels.some((l, i) => l !== PLANET_LABELS[i])) {
@@ -93,7 +88,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Validates a parsed model card; throws BundleError listing every problem. */
-export function validateCard(dir: string, value: unknown): ModelCard {
+function validateCard(dir: string, value: unknown): ModelCard {
   const problems = schemaProblems(BUNDLE_FILES.card, ModelCardSchema, value);
   if (problems.length > 0) throw new BundleError(dir, problems);
   const card = value as ModelCard;
@@ -156,7 +151,7 @@ export function sessionProblems(session: SessionMetadata, card: ModelCard): stri
   if (problems.length > 0) return problems;
   const size = card.input.size;
   return [
-    ...tensorProblems(session.inputMetadata[0], 'uint8', ['N', size, size, RGB]),
+    ...tensorProblems(session.inputMetadata[0], 'uint8', ['N', size, size, RGB_CHANNELS]),
     ...tensorProblems(session.outputMetadata[0], 'float32', ['N', LABEL_COUNT]),
   ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { decodeImage } from './decode.js';
-import { RequestError } from './errors.js';
+import { RequestError } from '../errors/index.js';
 
 const limits = { maxPixels: 1_000_000 };
 

@@ -1,5 +1,5 @@
 /** Probabilities -> the answer's tags: a tag is predicted when its probability is at least its threshold. */
-import type { Prediction } from '../schemas/predict.js';
+import type { Prediction } from '../schemas/index.js';
 
 export function toPrediction(
   name: string,

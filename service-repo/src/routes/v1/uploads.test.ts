@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RequestError } from './errors.js';
+import { RequestError } from '../../errors/index.js';
 import { decodeBase64 } from './uploads.js';
 
 function failure(fn: () => unknown): RequestError {

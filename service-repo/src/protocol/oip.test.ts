@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { RequestError } from './errors.js';
+import { RequestError } from '../errors/index.js';
 import { parseImageTensor } from './oip.js';
-import type { InferRequest } from '../schemas/oip.js';
+import type { InferRequest } from '../schemas/index.js';
 
 const spec = { inputName: 'image', outputName: 'probabilities', size: 2, maxBatch: 4 };
 const request = (input: Partial<InferRequest['inputs'][number]>, extra: Partial<InferRequest> = {}): InferRequest => ({

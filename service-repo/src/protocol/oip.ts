@@ -4,12 +4,12 @@
  * bytes after the JSON header, see binary-tensor.ts). Each problem is a 400 whose message names the
  * field, as the protocol's `{"error": "..."}` answer.
  */
+import { RGB_CHANNELS } from '../contract/index.js';
+import { HTTP, RequestError } from '../errors/index.js';
+import type { InferRequest } from '../schemas/index.js';
 import { BinarySection } from './binary-tensor.js';
-import { HTTP, RequestError } from './errors.js';
-import type { InferRequest } from '../schemas/oip.js';
 
 const MAX_BYTE = 255;
-const RGB = 3;
 const RANK = 4;
 /** Nesting deeper than the tensor's rank cannot be a valid [N,S,S,3] tensor. */
 const MAX_NESTING = RANK;
@@ -27,9 +27,9 @@ function bad(message: string): RequestError {
 
 function checkShape(shape: readonly number[], spec: ImageTensorSpec): number {
   const { size, maxBatch } = spec;
-  const want = `[N, ${size}, ${size}, ${RGB}] with 1 <= N <= ${maxBatch}`;
+  const want = `[N, ${size}, ${size}, ${RGB_CHANNELS}] with 1 <= N <= ${maxBatch}`;
   const [n = 0, h, w, c] = shape;
-  if (shape.length !== RANK || h !== size || w !== size || c !== RGB || n < 1 || n > maxBatch) {
+  if (shape.length !== RANK || h !== size || w !== size || c !== RGB_CHANNELS || n < 1 || n > maxBatch) {
     throw bad(`inputs[0].shape is [${shape.join(', ')}], expected ${want}`);
   }
   return n;
@@ -92,7 +92,7 @@ export function parseImageTensor(request: InferRequest, spec: ImageTensorSpec, b
   if (input.datatype !== 'UINT8') throw bad(`inputs[0].datatype is ${input.datatype}, expected UINT8`);
   checkOutputs(request, spec);
   const n = checkShape(input.shape, spec);
-  const per = spec.size * spec.size * RGB;
+  const per = spec.size * spec.size * RGB_CHANNELS;
   const section = new BinarySection(binary ?? Buffer.alloc(0), binary !== undefined);
   const bytes = tensorBytes(input, n * per, section);
   section.finish();

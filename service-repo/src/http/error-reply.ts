@@ -4,10 +4,10 @@
  * never leak internals. Every answer gets a `code`: clients branch on it, not on the message.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Config } from './config.js';
-import { HTTP, RequestError } from './errors.js';
-import { QueueClosedError, QueueFullError } from './batch-queue.js';
-import type { ErrorBody } from '../schemas/common.js';
+import type { Config } from '../config/index.js';
+import { HTTP, RequestError } from '../errors/index.js';
+import { QueueClosedError, QueueFullError } from '../inference/index.js';
+import type { ErrorBody } from '../schemas/index.js';
 
 const INTERNAL = 500;
 
@@ -66,7 +66,7 @@ const STATUS_FALLBACK: Readonly<Record<number, string>> = {
   431: 'HEADERS_TOO_LARGE',
 };
 
-export function codeForStatus(status: number): string {
+function codeForStatus(status: number): string {
   return STATUS_FALLBACK[status] ?? (status >= INTERNAL ? 'INTERNAL' : 'CLIENT_ERROR');
 }
 

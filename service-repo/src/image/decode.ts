@@ -7,8 +7,9 @@
  * read as sRGB with alpha dropped.
  */
 import sharp, { type Metadata } from 'sharp';
-import { badImage, HTTP, RequestError } from './errors.js';
-import { RGB_CHANNELS, type RgbImage } from './image.js';
+import { RGB_CHANNELS } from '../contract/index.js';
+import { badImage, HTTP, RequestError } from '../errors/index.js';
+import type { RgbImage } from './rgb.js';
 
 export interface DecodeLimits {
   /** Largest width x height accepted; larger images are refused before their pixels are decoded. */
