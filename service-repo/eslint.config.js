@@ -1,6 +1,8 @@
-// Strict lint: strict type-checked rules plus limits that keep functions small and simple.
+// Strict lint: strict type-checked rules plus limits that keep functions small and simple, and the
+// import boundaries of ARCHITECTURE.md (see architecture-rules.js).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { boundariesConfig } from './architecture-rules.js';
 
 const browserGlobals = Object.fromEntries(
   ['window', 'document', 'fetch', 'FormData', 'File', 'Blob', 'URL', 'console', 'performance', 'createImageBitmap',
@@ -10,7 +12,7 @@ const browserGlobals = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'models/**', '.cache/**', 'coverage/**', 'eslint.config.js', 'jest.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'models/**', '.cache/**', 'coverage/**', 'eslint.config.js', 'jest.config.js', 'architecture-rules.js', 'knip.config.js'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -56,4 +58,5 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module', globals: browserGlobals },
     rules: { complexity: ['error', 12], 'max-depth': ['error', 3], 'max-lines-per-function': ['error', 80], eqeqeq: 'error' },
   },
+  ...boundariesConfig(),
 );

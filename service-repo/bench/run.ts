@@ -16,11 +16,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBundle, type Bundle } from '../src/lib/bundle.js';
-import { ORT_DEVICES } from '../src/lib/config.js';
-import { OnnxModel } from '../src/lib/onnx-model.js';
-import { prepareImage } from '../src/lib/preprocess.js';
-import { noArguments } from '../src/lib/cli-usage.js';
+import { noArguments, ORT_DEVICES } from '../src/config/index.js';
+import { prepareImage } from '../src/image/index.js';
+import { OnnxModel, readBundle, type Bundle } from '../src/inference/index.js';
 import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
 
 const USAGE = `usage: [MODEL_DIR=BUNDLE] [BENCH_SECONDS=6] [ORT_DEVICE=cpu|webgpu] npm run bench

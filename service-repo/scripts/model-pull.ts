@@ -1,6 +1,6 @@
 /** `npm run model:pull`: fetch the bundle named by models/*.dvc; see docs/model-delivery.md. */
 import { modelPull } from '../src/dvc-pull/index.js';
-import { exitWithUsage, wantsHelp } from '../src/lib/cli-usage.js';
+import { exitWithUsage, wantsHelp } from '../src/config/index.js';
 
 const USAGE = `usage: npm run model:pull [-- [remote=NAME] [url=URL] [POINTER.dvc ...]]
 

@@ -5,8 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildServer } from '../src/build.js';
-import { noArguments } from '../src/lib/cli-usage.js';
-import { loadConfig } from '../src/lib/config.js';
+import { loadConfig, noArguments } from '../src/config/index.js';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 

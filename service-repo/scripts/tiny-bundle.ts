@@ -3,7 +3,7 @@
  * folder, for running the service without a trained model: `npm run tiny-bundle -- models/tiny`.
  */
 import { resolve } from 'node:path';
-import { exitWithUsage, wantsHelp } from '../src/lib/cli-usage.js';
+import { exitWithUsage, wantsHelp } from '../src/config/index.js';
 import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
 
 const USAGE = `usage: npm run tiny-bundle -- [DIR] [SIZE]

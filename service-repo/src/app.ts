@@ -8,11 +8,9 @@ import autoload from '@fastify/autoload';
 import type { FastifyError, FastifyInstance, FastifyPluginOptions, FastifyRequest } from 'fastify';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './lib/config.js';
-import { describeError, errorBody, type ErrorReply } from './lib/error-reply.js';
-import { expectationFailed } from './lib/client-error.js';
-import { HTTP, RequestError } from './lib/errors.js';
-import { RouteTable } from './lib/route-table.js';
+import type { Config } from './config/index.js';
+import { HTTP, RequestError } from './errors/index.js';
+import { describeError, errorBody, expectationFailed, RouteTable, type ErrorReply } from './http/index.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const INTERNAL = 500;

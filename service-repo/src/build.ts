@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import serviceApp from './app.js';
-import type { Config } from './lib/config.js';
+import type { Config } from './config/index.js';
 import { serverOptions } from './server-options.js';
 
 export interface BuildOptions {

@@ -2,9 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { FastifyError, FastifyHttpOptions, FastifyReply, FastifyRequest } from 'fastify';
-import { clientErrorHandler } from './lib/client-error.js';
-import type { Config } from './lib/config.js';
-import { describeError, errorBody } from './lib/error-reply.js';
+import type { Config } from './config/index.js';
+import { clientErrorHandler, describeError, errorBody } from './http/index.js';
 
 const PLUGIN_TIMEOUT_MS = 60_000;
 const MAX_REQUEST_ID_LENGTH = 128;

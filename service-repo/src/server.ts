@@ -5,16 +5,15 @@
  */
 import closeWithGrace from 'close-with-grace';
 import { buildServer } from './build.js';
-import { noArguments } from './lib/cli-usage.js';
-import { ConfigError, loadConfig, type Config } from './lib/config.js';
+import { ConfigError, DEFAULT_MODEL_DIRS, loadConfig, noArguments, type Config } from './config/index.js';
 
 const USAGE = `usage: npm start (tsx) | npm run start:dist (built) | npm run dev (restarts on changes)
 
-Serves the model bundle in MODEL_DIR (default models/, else ../modeling-repo/models) on HOST:PORT
+Serves the model bundle in MODEL_DIR (default ${DEFAULT_MODEL_DIRS.local}/, else ${DEFAULT_MODEL_DIRS.sibling}) on HOST:PORT
 (default 0.0.0.0:8080). No arguments: every setting is an environment variable, validated at start:
   PORT HOST MODEL_DIR MAX_FILES MAX_FILE_BYTES MAX_BODY_BYTES MAX_IMAGE_PIXELS MAX_BATCH
   MAX_QUEUE_DELAY_US MAX_QUEUE MAX_EVENT_LOOP_DELAY_MS REQUEST_TIMEOUT_MS KEEP_ALIVE_TIMEOUT_MS
-  SHUTDOWN_TIMEOUT_MS ORT_THREADS DECODE_CONCURRENCY VERIFY_GOLDEN API_KEY CORS_ORIGINS LOG_LEVEL
+  SHUTDOWN_TIMEOUT_MS ORT_THREADS DECODE_CONCURRENCY ORT_DEVICE VERIFY_GOLDEN API_KEY CORS_ORIGINS LOG_LEVEL
 (README.md, "Configuration"). Exit status 1: the bundle was refused; 2: a bad setting.
 Example: MODEL_DIR=models/tiny PORT=3000 npm start`;
 

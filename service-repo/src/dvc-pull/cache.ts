@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 import { hashBytes } from './md5.js';
 
 /** DVC keeps cache objects read-only so that a linked workspace file cannot corrupt the cache. */
 const READ_ONLY = 0o444;
-const TEMP_SUFFIX_BYTES = 6;
 
 /** Where an object lives in a cache or remote (DVC 3): `files/md5/<2 hex>/<30 hex>`. */
 export function objectPath(md5: string): string {
@@ -47,7 +46,7 @@ export class DvcCache {
     const actual = hashBytes(bytes).md5;
     if (actual !== md5) throw new CorruptObjectError(where, md5, actual);
     if (await this.has(md5)) return;
-    await this.install(md5, (temp) => writeFile(temp, bytes));
+    await writeFileAtomic(this.pathOf(md5), bytes, READ_ONLY);
   }
 
   /** Reads an object and checks its md5, so a damaged cache is noticed instead of deployed. */
@@ -56,20 +55,5 @@ export class DvcCache {
     const actual = hashBytes(bytes).md5;
     if (actual !== md5) throw new CorruptObjectError(this.pathOf(md5), md5, actual);
     return bytes;
-  }
-
-  /** Writes through a temporary sibling, marks it read-only, then renames it into place. */
-  private async install(md5: string, write: (temp: string) => Promise<void>): Promise<void> {
-    const target = this.pathOf(md5);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomBytes(TEMP_SUFFIX_BYTES).toString('hex')}.tmp`;
-    try {
-      await write(temp);
-      await chmod(temp, READ_ONLY);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
   }
 }

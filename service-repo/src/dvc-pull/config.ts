@@ -31,7 +31,7 @@ function readSectionName(line: string, file: string, lineNo: number): string | u
 }
 
 /** Parses DVC's INI dialect (configobj): `[core]`, `['remote "name"']`, indented `key = value`. */
-export function parseDvcConfig(text: string, file: string): DvcConfig {
+function parseDvcConfig(text: string, file: string): DvcConfig {
   const config: DvcConfig = {};
   let current: ConfigSection | undefined;
   text.split(/\r?\n/).forEach((raw, index) => {

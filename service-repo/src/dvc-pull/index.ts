@@ -1,12 +1,9 @@
 /**
- * Fetching the model bundle this service serves from a DVC remote, speaking DVC 3's formats (a
- * small standalone copy of the modeling repository's DVC code: the two packages share no code).
+ * Fetching the model bundle this service serves from a DVC remote, speaking DVC 3's formats: the
+ * pull only, in a standalone copy of the modeling repository's DVC reader (the two packages share
+ * no code; test/dvc-format.test.ts pins both to the same format examples, see ARCHITECTURE.md).
+ * `modelPull` is `npm run model:pull` and what the Kubernetes init container imports by path.
  */
-export { CorruptObjectError, DvcCache, objectPath } from './cache.js';
+export { CorruptObjectError, objectPath } from './cache.js';
 export { modelPull } from './cli.js';
-export { DvcConfigError, loadDvcConfig, parseDvcConfig, resolveRemote, type RemoteSettings } from './config.js';
-export { hashBytes, hashFile } from './md5.js';
-export { parsePointer, PointerError, readPointer, type DvcOut } from './pointer.js';
-export { dvcPull, type Log, type TransferSummary } from './pull.js';
-export { openRemote, RemoteError, type Remote } from './remotes/index.js';
-export { listPointers, openDvcRepo, repoRemote, type DvcRepo } from './repo.js';
+export { parsePointer } from './pointer.js';

@@ -11,7 +11,7 @@ export interface DvcOut {
 }
 
 /** A bad pointer file: the message names the file, the line when known, and the field. */
-export class PointerError extends Error {
+class PointerError extends Error {
   constructor(file: string, line: number | undefined, field: string, problem: string) {
     super(`${file}${line === undefined ? '' : `:${line}`}: ${field}: ${problem}`);
     this.name = 'PointerError';

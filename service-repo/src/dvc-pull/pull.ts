@@ -9,7 +9,7 @@ import type { DvcRepo } from './repo.js';
 /** Progress lines go through this so that scripts print and tests collect. */
 export type Log = (line: string) => void;
 
-/** Counts of one push or pull. */
+/** Counts of one pull. */
 export interface TransferSummary {
   readonly transferred: number;
   readonly upToDate: number;

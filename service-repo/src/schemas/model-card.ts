@@ -1,10 +1,11 @@
 /** The model card (`model.json`) of a bundle, per the model contract, schema `planet-model-card/1`. */
 import { Type, type Static } from '@sinclair/typebox';
+import { INPUT_NAME, OUTPUT_NAME } from '../contract/index.js';
 
-export const CARD_SCHEMA_ID = 'planet-model-card/1';
+const CARD_SCHEMA_ID = 'planet-model-card/1';
 const MAX_INPUT_SIZE = 4096;
 
-export const ResizeStepSchema = Type.Object({
+const ResizeStepSchema = Type.Object({
   to: Type.Integer({ minimum: 1, maximum: MAX_INPUT_SIZE }),
   kernel: Type.String({ minLength: 1 }),
 }, { additionalProperties: true });
@@ -17,7 +18,7 @@ export const ModelCardSchema = Type.Object({
   labels: Type.Array(Type.String()),
   thresholds: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
   input: Type.Object({
-    name: Type.Literal('image'),
+    name: Type.Literal(INPUT_NAME),
     size: Type.Integer({ minimum: 1, maximum: MAX_INPUT_SIZE }),
     layout: Type.Literal('NHWC'),
     dtype: Type.Literal('uint8'),
@@ -26,7 +27,7 @@ export const ModelCardSchema = Type.Object({
     resize: Type.Array(ResizeStepSchema, { minItems: 1 }),
   }, { additionalProperties: true }),
   output: Type.Object({
-    name: Type.Literal('probabilities'),
+    name: Type.Literal(OUTPUT_NAME),
     activation: Type.Optional(Type.String()),
   }, { additionalProperties: true }),
   onnx: Type.Object({
@@ -37,7 +38,7 @@ export const ModelCardSchema = Type.Object({
 
 export type ModelCard = Static<typeof ModelCardSchema>;
 
-export const GoldenSampleSchema = Type.Object({
+const GoldenSampleSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   jpeg: Type.String({ minLength: 1 }),
   probabilities: Type.Array(Type.Number()),

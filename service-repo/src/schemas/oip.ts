@@ -16,7 +16,7 @@ export const ServerMetadataSchema = Type.Object({
   extensions: Type.Array(Type.String()),
 });
 
-export const TensorMetadataSchema = Type.Object({
+const TensorMetadataSchema = Type.Object({
   name: Type.String(),
   datatype: Type.String(),
   shape: Type.Array(Type.Integer(), { description: '-1 for a dynamic dimension' }),
@@ -63,8 +63,6 @@ export const InferResponseSchema = Type.Object({
 });
 
 export type InferResponse = Static<typeof InferResponseSchema>;
-
-export const OipErrorSchema = Type.Object({ error: Type.String() }, { additionalProperties: true });
 
 const ModelName = Type.String({ description: 'Model name (this server serves one: planet)' });
 export const ModelParamsSchema = Type.Object({ model: ModelName });

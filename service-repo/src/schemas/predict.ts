@@ -2,7 +2,7 @@
 import { Type, type Static, type TArray, type TObject, type TOptional, type TString } from '@sinclair/typebox';
 import { ModelRefSchema } from './common.js';
 
-export const MAX_NAME_LENGTH = 256;
+const MAX_NAME_LENGTH = 256;
 
 export const ThresholdQuerySchema = Type.Object({
   threshold: Type.Optional(Type.Number({
@@ -11,7 +11,7 @@ export const ThresholdQuerySchema = Type.Object({
   })),
 });
 
-export const JsonImageSchema = Type.Object({
+const JsonImageSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: MAX_NAME_LENGTH, description: 'File name, echoed in the answer' }),
   data: Type.String({ description: 'The JPEG or PNG file, base64 (standard alphabet, padded)' }),
 }, { additionalProperties: false });
@@ -40,7 +40,7 @@ export function multipartImagesBody(maxFiles: number): TObject<{ images: TOption
   });
 }
 
-export const PredictionSchema = Type.Object({
+const PredictionSchema = Type.Object({
   name: Type.String(),
   labels: Type.Array(Type.String(), { description: 'Tags whose probability is at least their threshold' }),
   probabilities: Type.Record(Type.String(), Type.Number(), { description: 'Every tag with its probability' }),
@@ -64,8 +64,6 @@ export const PreprocessResponseSchema = Type.Object({
     data: Type.String({ description: 'The model input: S*S*3 RGB bytes (row-major, HWC), base64' }),
   })),
 });
-
-export type PreprocessResponse = Static<typeof PreprocessResponseSchema>;
 
 export const LabelsResponseSchema = Type.Object({
   model: ModelRefSchema,

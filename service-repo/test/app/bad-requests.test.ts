@@ -165,7 +165,7 @@ describe('bad requests of every kind', () => {
 
 describe('parser refusals too slow to provoke in a test', () => {
   it('a request that took longer than REQUEST_TIMEOUT_MS is 408 REQUEST_TIMEOUT', async () => {
-    const { describeClientError } = await import('../../src/lib/client-error.js');
+    const { describeClientError } = await import('../../src/http/index.js');
     expect(describeClientError(Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }))).toMatchObject({ statusCode: 408, code: 'REQUEST_TIMEOUT' });
   });
 });

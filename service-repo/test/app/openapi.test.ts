@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'yaml';
 import { buildServer } from '../../src/build.js';
-import { loadConfig } from '../../src/lib/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { preloadAutoloaded } from '../helpers/app.js';
 
 let app: FastifyInstance;

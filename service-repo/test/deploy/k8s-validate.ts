@@ -48,7 +48,7 @@ export async function render(kubectl: string, dir: string): Promise<K8sObject[]>
 }
 
 /** The kubernetes-models module of a built-in kind: `apps/v1` + `Deployment` -> `kubernetes-models/apps/v1/Deployment`. */
-export function builtinModule(apiVersion: string, kind: string): string {
+function builtinModule(apiVersion: string, kind: string): string {
   if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
     throw new Error(`not an apiVersion/kind pair: ${apiVersion} ${kind}`);
   }
@@ -58,7 +58,7 @@ export function builtinModule(apiVersion: string, kind: string): string {
 type ModelClass = new (data: unknown) => { validate(): void };
 
 /** Schema errors of a built-in object; an unknown apiVersion/kind is one error too. */
-export async function validateBuiltin(object: K8sObject): Promise<string[]> {
+async function validateBuiltin(object: K8sObject): Promise<string[]> {
   let model: ModelClass | undefined;
   try {
     const loaded = (await import(builtinModule(object.apiVersion, object.kind))) as Record<string, ModelClass | undefined>;
@@ -106,7 +106,7 @@ export interface CrdValidator {
 const describeError = (error: ErrorObject): string => `${error.instancePath === '' ? '/' : error.instancePath} ${error.message ?? error.keyword}${error.keyword === 'additionalProperties' ? ` (${(error.params as { additionalProperty: string }).additionalProperty})` : ''}`;
 
 /** A validator for the CRD schema file written as in test/fixtures/kserve/README.md. */
-export function crdValidator(file: string): CrdValidator {
+function crdValidator(file: string): CrdValidator {
   const crd = JSON.parse(readFileSync(file, 'utf8')) as CrdSchemaFile;
   // OpenAPI's format names (int32, int64, byte, date-time, quantity...) are informative here; the
   // x-kubernetes-* keywords are extensions that ajv is told to ignore (strict: false).

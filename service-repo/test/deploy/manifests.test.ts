@@ -10,7 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../src/lib/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { skipNotice } from '../helpers/skip-notice.js';
 import { K8S_SCHEMA_VERSION, type K8sObject, kserveValidators, probeKubectl, render, validateAll } from './k8s-validate.js';
 

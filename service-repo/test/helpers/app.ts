@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/build.js';
-import { loadConfig, type Env } from '../../src/lib/config.js';
+import { loadConfig, type Env } from '../../src/config/index.js';
 import { writeTinyBundle, type TinyBundle, type TinyBundleOptions } from './tiny-bundle.js';
 
 const bundles = new Map<string, Promise<TinyBundle>>();

@@ -12,7 +12,7 @@ export interface Pixels {
   rgb: Uint8Array;
 }
 
-export async function referenceDecode(bytes: Uint8Array): Promise<Pixels> {
+async function referenceDecode(bytes: Uint8Array): Promise<Pixels> {
   const meta = await sharp(bytes).metadata();
   if (meta.channels === 4 && meta.space === 'cmyk') {
     const { data, info } = await sharp(bytes).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });

@@ -9,17 +9,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp, { type Sharp } from 'sharp';
-import type { ModelCard } from '../../src/schemas/model-card.js';
+import { INPUT_NAME, OUTPUT_NAME } from '../../src/contract/index.js';
+import type { ModelCard } from '../../src/schemas/index.js';
 import { referencePrepare } from './reference.js';
 import { buildTinyOnnx, seededRandom } from './tiny-onnx.js';
 
-export const TINY_LABELS = [
+const TINY_LABELS = [
   'agriculture', 'artisinal_mine', 'bare_ground', 'blooming', 'blow_down', 'clear', 'cloudy',
   'conventional_mine', 'cultivation', 'habitation', 'haze', 'partly_cloudy', 'primary', 'road',
   'selective_logging', 'slash_burn', 'water',
 ];
 
-export interface TestImage {
+interface TestImage {
   name: string;
   bytes: Buffer;
 }
@@ -74,7 +75,7 @@ const raw = (w: number, h: number, seed: number, channels: 1 | 3 | 4 = 3): Sharp
 };
 
 /** Images of every kind the service accepts, in sizes that exercise every resize path. */
-export async function makeTestImages(): Promise<TestImage[]> {
+async function makeTestImages(): Promise<TestImage[]> {
   return [
     { name: 'chip_cmyk_256.jpg', bytes: await raw(256, 256, 1).toColourspace('cmyk').jpeg({ quality: 90 }).toBuffer() },
     { name: 'chip_cmyk_64.jpg', bytes: await raw(64, 64, 2).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer() },
@@ -105,7 +106,7 @@ async function goldenProbabilities(onnx: Uint8Array, images: TestImage[], chain:
   }
 }
 
-export function tinyCard(size: number, resize: { to: number; kernel: string }[], onnx: Uint8Array, version: string): ModelCard {
+function tinyCard(size: number, resize: { to: number; kernel: string }[], onnx: Uint8Array, version: string): ModelCard {
   const thresholds = Object.fromEntries(TINY_LABELS.map((label, i) => [label, 0.2 + (i % 5) * 0.1]));
   const card = {
     schema: 'planet-model-card/1' as const,
@@ -115,11 +116,11 @@ export function tinyCard(size: number, resize: { to: number; kernel: string }[],
     labels: TINY_LABELS,
     thresholds,
     input: {
-      name: 'image' as const, size, layout: 'NHWC' as const, dtype: 'uint8' as const, colour: 'RGB' as const,
+      name: INPUT_NAME, size, layout: 'NHWC' as const, dtype: 'uint8' as const, colour: 'RGB' as const,
       decode: '4-band CMYK JPEG: 255 - first three bands; otherwise sRGB without alpha',
       resize,
     },
-    output: { name: 'probabilities' as const, activation: 'sigmoid' },
+    output: { name: OUTPUT_NAME, activation: 'sigmoid' },
     metrics: { f2: 0, split: 'none: a test model with random weights', images: 0 },
     // As the modeling pipeline's smoke run writes it: the page shows its synthetic-data notice.
     training: { experiment: 'tiny-test', data: 'synthetic: generated test images, random weights' },

@@ -5,11 +5,12 @@
  * moves some probability by more than the golden tolerance (1e-4): the golden test stays sharp.
  */
 import onnxProto from 'onnx-proto';
+import { INPUT_NAME, LABEL_COUNT, LOGITS_NAME, OUTPUT_NAME, RGB_CHANNELS } from '../../src/contract/index.js';
 
 const { onnx } = onnxProto;
 const OPSET = 17;
 const IR_VERSION = 8;
-const LABELS = 17;
+const LABELS = LABEL_COUNT;
 const WEIGHT_SCALE = 0.2;
 
 /** Deterministic PRNG (mulberry32) so the model and its golden file are the same on every run. */
@@ -43,8 +44,8 @@ export interface TinyModelOptions {
 
 /** Serialized ModelProto bytes. */
 export function buildTinyOnnx(options: TinyModelOptions): Uint8Array {
-  const { size, seed = 42, inputName = 'image', outputName = 'probabilities' } = options;
-  const features = size * size * 3;
+  const { size, seed = 42, inputName = INPUT_NAME, outputName = OUTPUT_NAME } = options;
+  const features = size * size * RGB_CHANNELS;
   const random = seededRandom(seed);
   const weights = Array.from({ length: features * LABELS }, () => (random() * 2 - 1) * WEIGHT_SCALE);
   const bias = Array.from({ length: LABELS }, () => random() * 2 - 1);
@@ -55,8 +56,8 @@ export function buildTinyOnnx(options: TinyModelOptions): Uint8Array {
       { opType: 'Cast', input: [inputName], output: ['x_float'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: F.FLOAT }] },
       { opType: 'Mul', input: ['x_float', 'scale'], output: ['x_scaled'] },
       { opType: 'Reshape', input: ['x_scaled', 'flat_shape'], output: ['x_flat'] },
-      { opType: 'Gemm', input: ['x_flat', 'weights', 'bias'], output: ['logits'] },
-      { opType: 'Sigmoid', input: ['logits'], output: [outputName] },
+      { opType: 'Gemm', input: ['x_flat', 'weights', 'bias'], output: [LOGITS_NAME] },
+      { opType: 'Sigmoid', input: [LOGITS_NAME], output: [outputName] },
     ],
     initializer: [
       { name: 'scale', dataType: F.FLOAT, dims: [], floatData: [1 / 255] },
@@ -64,7 +65,7 @@ export function buildTinyOnnx(options: TinyModelOptions): Uint8Array {
       { name: 'weights', dataType: F.FLOAT, dims: [features, LABELS], floatData: weights },
       { name: 'bias', dataType: F.FLOAT, dims: [LABELS], floatData: bias },
     ],
-    input: [{ name: inputName, type: tensorType(F.UINT8, ['N', size, size, 3]) }],
+    input: [{ name: inputName, type: tensorType(F.UINT8, ['N', size, size, RGB_CHANNELS]) }],
     output: [{ name: outputName, type: tensorType(F.FLOAT, ['N', LABELS]) }],
   };
   const model = onnx.ModelProto.create({

@@ -5,6 +5,7 @@
  * build the same bytes for their own tensors.
  */
 import { connect } from 'node:net';
+import { INPUT_NAME, OUTPUT_NAME } from '../../src/contract/index.js';
 
 export interface WireInput {
   readonly shape: readonly number[];
@@ -20,12 +21,12 @@ export interface WireOutput {
 
 /** The body and extra headers of client.infer(model, [input], outputs=...). */
 export function tritonInferBody(input: WireInput, output: WireOutput = {}): { body: Buffer; headerLength?: number } {
-  const tensor: Record<string, unknown> = { name: 'image', shape: input.shape, datatype: 'UINT8' };
+  const tensor: Record<string, unknown> = { name: INPUT_NAME, shape: input.shape, datatype: 'UINT8' };
   if (input.binary) tensor.parameters = { binary_data_size: input.bytes.length };
   else tensor.data = Array.from(input.bytes);
   const request: Record<string, unknown> = { inputs: [tensor] };
   if (output.binary === undefined) request.parameters = { binary_data_output: true };
-  else request.outputs = [{ name: 'probabilities', parameters: { binary_data: output.binary } }];
+  else request.outputs = [{ name: OUTPUT_NAME, parameters: { binary_data: output.binary } }];
   const json = Buffer.from(JSON.stringify(request));
   return input.binary ? { body: Buffer.concat([json, input.bytes]), headerLength: json.length } : { body: json };
 }

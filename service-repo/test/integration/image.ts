@@ -16,10 +16,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Inside the build context and kept there by .dockerignore (see the Dockerfile's MODEL_BUNDLE_DIR). */
-export const CONTEXT_BUNDLE = '.cache/integration-bundle';
-export const SERVICE_PORT = 8080;
+const CONTEXT_BUNDLE = '.cache/integration-bundle';
+const SERVICE_PORT = 8080;
 const BUNDLE_FILES = ['model.onnx', 'model.json', 'golden.json'];
 const STARTUP_TIMEOUT_MS = 180_000;
 

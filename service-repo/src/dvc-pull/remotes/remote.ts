@@ -1,6 +1,7 @@
 /**
- * A DVC remote seen as an object store keyed by md5, read-only here (the modeling repository pushes). Every kind uses DVC 3's layout
- * `files/md5/<2 hex>/<30 hex>` under its root, so the real `dvc pull` reads what we push.
+ * A DVC remote seen as an object store keyed by md5, read-only here (the modeling repository
+ * pushes). Every kind uses DVC 3's layout `files/md5/<2 hex>/<30 hex>` under its root, the layout
+ * `dvc push` writes.
  */
 export interface Remote {
   /** The remote's URL, for messages. */

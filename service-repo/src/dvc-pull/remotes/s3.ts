@@ -7,7 +7,7 @@ const DEFAULT_REGION = 'us-east-1';
 const HTTP_NOT_FOUND = 404;
 
 /** `s3://bucket/prefix` split into bucket and key prefix (no trailing slash). */
-export function parseS3Url(url: string): { bucket: string; prefix: string } {
+function parseS3Url(url: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
   if (match?.[1] === undefined) throw new RemoteError(`not an s3:// URL: ${url}`);
   return { bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };

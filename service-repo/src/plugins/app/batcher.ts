@@ -1,7 +1,7 @@
-/** The dynamic batcher: one bounded queue in front of the model (see lib/batch-queue.ts). */
+/** The dynamic batcher: one bounded queue in front of the model (see src/inference/batch-queue.ts). */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { BatchQueue } from '../../lib/batch-queue.js';
+import { BatchQueue } from '../../inference/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,7 +19,8 @@ export default fp(async (fastify: FastifyInstance) => {
     onBatch: (info) => { fastify.metrics.observeBatch(info); },
   });
   fastify.decorate('batcher', queue);
+  fastify.metrics.trackQueueDepth(() => queue.depth);
   // onClose runs after the HTTP server has answered every request in flight (whose images may still
   // be decoding, so the queue must accept them until then), and before the model is released.
   fastify.addHook('onClose', async () => { await queue.close(); });
-}, { name: 'batcher', dependencies: ['model-registry'] });
+}, { name: 'batcher', dependencies: ['model-registry', 'metrics'], decorators: { fastify: ['config'] } });

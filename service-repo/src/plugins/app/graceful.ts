@@ -7,7 +7,7 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HTTP, RequestError } from '../../lib/errors.js';
+import { HTTP, RequestError } from '../../errors/index.js';
 
 const POLL_MS = 10;
 

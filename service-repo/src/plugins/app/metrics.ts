@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, exponentialBuckets, Gauge, Histogram, Registry } from 'prom-client';
-import type { BatchInfo } from '../../lib/batch-queue.js';
+import type { BatchInfo } from '../../inference/index.js';
 
 const MS_PER_S = 1000;
 const RATE_WINDOW_S = 10;
@@ -28,12 +28,20 @@ export class ServiceMetrics {
   private readonly images = new Counter({ name: 'inference_images_total', help: 'Images inferred', registers: [this.registry] });
   /** Completion times (ms) of recent images, for the images-per-second gauge. */
   private recent: number[] = [];
+  /** Set by the batcher, which registers after this plugin (0 until then). */
+  private queueDepth: () => number = () => 0;
 
-  constructor(queueDepth: () => number) {
-    new Gauge({ name: 'inference_queue_depth', help: 'Images waiting in the batching queue', registers: [this.registry], collect() { this.set(queueDepth()); } });
+  constructor() {
+    const depth = (): number => this.queueDepth();
+    new Gauge({ name: 'inference_queue_depth', help: 'Images waiting in the batching queue', registers: [this.registry], collect() { this.set(depth()); } });
     const recentRate = (): number => this.imagesPerSecond();
     new Gauge({ name: 'inference_images_per_second', help: `Images inferred per second over the last ${RATE_WINDOW_S} s`, registers: [this.registry], collect() { this.set(recentRate()); } });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The gauge `inference_queue_depth` reads the queue through this. */
+  trackQueueDepth(depth: () => number): void {
+    this.queueDepth = depth;
   }
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
@@ -71,7 +79,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify: FastifyInstance) => {
-  const metrics = new ServiceMetrics(() => fastify.batcher.depth);
+  const metrics = new ServiceMetrics();
   fastify.decorate('metrics', metrics);
   fastify.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so unknown paths cannot blow up the label set.

@@ -6,12 +6,10 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { readBundle, BundleError } from '../../lib/bundle.js';
-import type { Config } from '../../lib/config.js';
-import { HTTP, RequestError } from '../../lib/errors.js';
-import { compareGolden, type GoldenReport } from '../../lib/golden.js';
-import { OnnxModel } from '../../lib/onnx-model.js';
-import { prepareImage } from '../../lib/preprocess.js';
+import type { Config } from '../../config/index.js';
+import { HTTP, RequestError } from '../../errors/index.js';
+import { prepareImage } from '../../image/index.js';
+import { BundleError, compareGolden, OnnxModel, readBundle, type GoldenReport } from '../../inference/index.js';
 
 export type ModelState = 'idle' | 'loading' | 'ready' | 'failed';
 
@@ -121,4 +119,4 @@ export default fp(async (fastify: FastifyInstance, opts: ModelRegistryOptions) =
     fastify.addHook('onReady', () => { registry.load().catch(() => undefined); });
   }
   fastify.addHook('onClose', async () => { await registry.close(); });
-}, { name: 'model-registry' });
+}, { name: 'model-registry', decorators: { fastify: ['config'] } });

@@ -14,10 +14,10 @@
 import fp from 'fastify-plugin';
 import fastq, { type queueAsPromised } from 'fastq';
 import type { FastifyInstance } from 'fastify';
-import { allInOrder, toPrediction } from '../../lib/labelling.js';
-import { prepareImage, type PreparedImage } from '../../lib/preprocess.js';
-import type { ModelCard } from '../../schemas/model-card.js';
-import type { PredictResponse } from '../../schemas/predict.js';
+import { prepareImage, type PreparedImage } from '../../image/index.js';
+import { allInOrder, toPrediction, type BatchQueue } from '../../inference/index.js';
+import type { ModelCard, PredictResponse } from '../../schemas/index.js';
+import type { ModelRegistry } from './model-registry.js';
 
 export interface NamedImage {
   readonly name: string;
@@ -29,12 +29,20 @@ interface DecodeTask {
   readonly card: ModelCard;
 }
 
+/** What the predictor works with: the served model's card, the batcher, and two settings. */
+export interface PredictorDeps {
+  readonly model: Pick<ModelRegistry, 'require'>;
+  readonly batcher: Pick<BatchQueue<Uint8Array, Float32Array>, 'submit'>;
+  readonly maxImagePixels: number;
+  readonly decodeConcurrency: number;
+}
+
 export class Predictor {
   private readonly decodes: queueAsPromised<DecodeTask, PreparedImage>;
 
-  constructor(private readonly fastify: FastifyInstance) {
-    const limits = { maxPixels: fastify.config.maxImagePixels };
-    this.decodes = fastq.promise(({ image, card }: DecodeTask) => prepareImage(image.bytes, image.name, card, limits), fastify.config.decodeConcurrency);
+  constructor(private readonly deps: PredictorDeps) {
+    const limits = { maxPixels: deps.maxImagePixels };
+    this.decodes = fastq.promise(({ image, card }: DecodeTask) => prepareImage(image.bytes, image.name, card, limits), deps.decodeConcurrency);
   }
 
   /** Images queued for decoding, not yet started. */
@@ -45,7 +53,7 @@ export class Predictor {
   /** Queues one image for decoding (in arrival order); the promise rejects with a 4xx RequestError naming the file. */
   prepare(image: NamedImage): Promise<PreparedImage> {
     // The card now, not when its turn comes: the image is decoded for the model it was sent to.
-    const card = this.fastify.model.require().card;
+    const card = this.deps.model.require().card;
     const prepared = this.decodes.push({ image, card });
     // Marked handled at once: a later file may fail before this one is awaited.
     prepared.catch(() => undefined);
@@ -54,14 +62,14 @@ export class Predictor {
 
   /** Batched inference of ready model inputs (S*S*3 bytes each). */
   infer(pixels: readonly Uint8Array[]): Promise<Float32Array[]> {
-    return this.fastify.batcher.submit(pixels);
+    return this.deps.batcher.submit(pixels);
   }
 
   /** Tags for images being prepared (promises from `prepare`, in request order). */
   async predict(prepared: readonly Promise<PreparedImage>[], threshold?: number): Promise<PredictResponse> {
     const inputs = await allInOrder(prepared);
     const probabilities = await this.infer(inputs.map((img) => img.input));
-    const card = this.fastify.model.require().card;
+    const card = this.deps.model.require().card;
     return {
       model: { name: card.name, version: card.version },
       predictions: probabilities.map((p, i) => toPrediction(inputs[i]?.name ?? `image ${i}`, p, card.labels, card.thresholds, threshold)),
@@ -76,5 +84,6 @@ declare module 'fastify' {
 }
 
 export default fp(async (fastify: FastifyInstance) => {
-  fastify.decorate('predictor', new Predictor(fastify));
-}, { name: 'predictor', dependencies: ['model-registry', 'batcher'] });
+  const { maxImagePixels, decodeConcurrency } = fastify.config;
+  fastify.decorate('predictor', new Predictor({ model: fastify.model, batcher: fastify.batcher, maxImagePixels, decodeConcurrency }));
+}, { name: 'predictor', dependencies: ['model-registry', 'batcher'], decorators: { fastify: ['config'] } });

@@ -15,4 +15,4 @@ export default fp(async (fastify: FastifyInstance) => {
     allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id'],
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
-}, { name: 'cors' });
+}, { name: 'cors', decorators: { fastify: ['config'] } });

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { SERVICE_NAME, SERVICE_VERSION } from '../../lib/service-info.js';
+import { SERVICE_NAME, SERVICE_VERSION } from '../../config/index.js';
 
 const DESCRIPTION = [
   'Tags Planet satellite chips (17 labels, multi-label) with the served ONNX model.',

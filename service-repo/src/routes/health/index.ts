@@ -3,8 +3,8 @@
  * passed its golden check. Both bypass the overload guard, so a busy service still reports itself.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HTTP } from '../../lib/errors.js';
-import { LiveSchema, ReadySchema } from '../../schemas/health.js';
+import { HTTP } from '../../errors/index.js';
+import { LiveSchema, ReadySchema } from '../../schemas/index.js';
 
 const bypassPressure = { pressureHandler: (): undefined => undefined };
 

@@ -1,9 +1,7 @@
 /** The served model: labels with thresholds, the model card, and the ONNX file (for the browser page). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { commonErrors } from '../../schemas/common.js';
-import { ModelCardSchema } from '../../schemas/model-card.js';
-import { LabelsResponseSchema } from '../../schemas/predict.js';
+import { commonErrors, LabelsResponseSchema, ModelCardSchema } from '../../schemas/index.js';
 
 const security = [{ apiKey: [] }];
 const NOT_MODIFIED = 304;

@@ -3,11 +3,10 @@
  * Health answers 200 when true and 400 when false, as the protocol says (Triton does the same).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { BINARY_EXTENSION } from '../../lib/binary-tensor.js';
-import { HTTP } from '../../lib/errors.js';
-import { SERVICE_NAME, SERVICE_VERSION } from '../../lib/service-info.js';
-import { commonErrors } from '../../schemas/common.js';
-import { LiveFlagSchema, ReadyFlagSchema, ServerMetadataSchema } from '../../schemas/oip.js';
+import { SERVICE_NAME, SERVICE_VERSION } from '../../config/index.js';
+import { HTTP } from '../../errors/index.js';
+import { BINARY_EXTENSION } from '../../protocol/index.js';
+import { commonErrors, LiveFlagSchema, ReadyFlagSchema, ServerMetadataSchema } from '../../schemas/index.js';
 
 const security = [{ apiKey: [] }];
 

@@ -24,7 +24,7 @@ export interface Frontend {
 }
 
 /** The configuration: one frontend and backend per entry. */
-export function haproxyConfig(frontends: readonly Frontend[], statsSocket: string): string {
+function haproxyConfig(frontends: readonly Frontend[], statsSocket: string): string {
   const sections = frontends.map((f) => [
     `frontend ${f.name}`,
     `  bind 127.0.0.1:${f.port}`,
@@ -79,7 +79,7 @@ async function showStat(socket: string): Promise<string> {
 }
 
 /** The BACKEND row of `show stat`'s CSV for that backend, as named columns. */
-export function backendRow(csv: string, backend: string): Record<string, string> {
+function backendRow(csv: string, backend: string): Record<string, string> {
   const [header = '', ...rows] = csv.trim().split('\n');
   const names = header.replace(/^# /, '').split(',');
   const row = rows.map((line) => line.split(',')).find((cells) => cells[0] === backend && cells[1] === 'BACKEND');

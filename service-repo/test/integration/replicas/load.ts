@@ -33,7 +33,7 @@ export function inferBody(size: number): string {
   return JSON.stringify({ id: 'load', inputs: [{ name: 'image', datatype: 'UINT8', shape: [1, size, size, 3], data }] });
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }

@@ -1,8 +1,7 @@
 /** POST /v1/predict: tags for one or more images (multipart files or JSON base64). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireUploadBody, prepareUploads } from '../../../lib/uploads.js';
-import { uploadErrors } from '../../../schemas/common.js';
-import { jsonImagesBody, multipartImagesBody, PredictResponseSchema, ThresholdQuerySchema } from '../../../schemas/predict.js';
+import { jsonImagesBody, multipartImagesBody, PredictResponseSchema, ThresholdQuerySchema, uploadErrors } from '../../../schemas/index.js';
+import { prepareUploads, requireUploadBody } from '../uploads.js';
 
 const DESCRIPTION = [
   'Send `multipart/form-data` with one or more JPEG or PNG files (any field name), or `application/json`',

@@ -3,10 +3,9 @@
  * so a client (the browser page) can run the same model on exactly the same bytes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { allInOrder } from '../../../lib/labelling.js';
-import { requireUploadBody, prepareUploads } from '../../../lib/uploads.js';
-import { jsonImagesBody, multipartImagesBody, PreprocessResponseSchema } from '../../../schemas/predict.js';
-import { uploadErrors } from '../../../schemas/common.js';
+import { allInOrder } from '../../../inference/index.js';
+import { jsonImagesBody, multipartImagesBody, PreprocessResponseSchema, uploadErrors } from '../../../schemas/index.js';
+import { prepareUploads, requireUploadBody } from '../uploads.js';
 
 const routes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { maxFiles } = fastify.config;

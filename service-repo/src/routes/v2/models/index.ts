@@ -1,27 +1,23 @@
 /**
  * Open Inference Protocol V2 model endpoints for the one served model, `planet`: metadata, ready
  * and infer, each also under `/versions/{version}` (the served version is the model card's).
- * Infer takes and gives tensors as JSON or as binary tensor data (lib/binary-tensor.ts).
+ * Infer takes and gives tensors as JSON or as binary tensor data (src/protocol/binary-tensor.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { LABEL_COUNT } from '../../../lib/labels.js';
-import { binaryResponse, float32Bytes, HEADER_LENGTH_HEADER } from '../../../lib/binary-tensor.js';
-import { HTTP, RequestError } from '../../../lib/errors.js';
-import { binaryPart, useInferBodyParser } from '../../../lib/infer-body.js';
-import { parseImageTensor } from '../../../lib/oip.js';
-import { OIP_MODEL_NAME } from '../../../lib/service-info.js';
-import type { ModelCard } from '../../../schemas/model-card.js';
-import { commonErrors, ErrorSchema } from '../../../schemas/common.js';
+import { OIP_MODEL_NAME } from '../../../config/index.js';
+import { LABEL_COUNT, RGB_CHANNELS } from '../../../contract/index.js';
+import { HTTP, RequestError } from '../../../errors/index.js';
+import { binaryResponse, float32Bytes, HEADER_LENGTH_HEADER, parseImageTensor } from '../../../protocol/index.js';
 import {
-  InferRequestSchema, InferResponseSchema, ModelMetadataSchema, ModelParamsSchema, ReadyFlagSchema, VersionedModelParamsSchema,
-  type InferRequest, type InferResponse,
-} from '../../../schemas/oip.js';
+  commonErrors, ErrorSchema, InferRequestSchema, InferResponseSchema, ModelMetadataSchema, ModelParamsSchema, ReadyFlagSchema,
+  VersionedModelParamsSchema, type InferRequest, type InferResponse, type ModelCard,
+} from '../../../schemas/index.js';
+import { binaryPart, useInferBodyParser } from './infer-body.js';
 
 const security = [{ apiKey: [] }];
 const DYNAMIC = -1;
-const RGB = 3;
 const FLOAT32_BYTES = 4;
 const VERSIONED = '/:model/versions/:version';
 
@@ -48,7 +44,7 @@ function metadata(card: ModelCard): Static<typeof ModelMetadataSchema> {
     name: OIP_MODEL_NAME,
     versions: [card.version],
     platform: 'onnxruntime_onnx',
-    inputs: [{ name: card.input.name, datatype: 'UINT8', shape: [DYNAMIC, s, s, RGB] }],
+    inputs: [{ name: card.input.name, datatype: 'UINT8', shape: [DYNAMIC, s, s, RGB_CHANNELS] }],
     outputs: [{ name: card.output.name, datatype: 'FP32', shape: [DYNAMIC, LABEL_COUNT] }],
   };
 }
