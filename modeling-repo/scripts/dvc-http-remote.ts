@@ -3,7 +3,7 @@
  * remote (GET/HEAD read, POST/PUT write) for local pipelines and tests; see docs/dvc.md.
  */
 import { parseArgs } from '../src/dvc/cli.js';
-import { startHttpRemoteServer } from '../src/dvc/testing/http-remote-server.js';
+import { startHttpRemoteServer } from '../test/servers/dvc-http-remote.js';
 
 try {
   const { options } = parseArgs(process.argv.slice(2), ['root', 'port', 'host']);

@@ -2,14 +2,14 @@
 /**
  * Measures the two formulations of the depthwise Conv weight gradient on MobileNetV2-sized layers
  * with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy, ReduceSum) that the Conv
- * gradient rule uses, and one Conv with N*C groups. Run: `npx tsx src/graph/bench-depthwise.ts`.
+ * gradient rule uses, and one Conv with N*C groups. Run: `npx tsx bench/depthwise.ts`.
  */
 import * as ort from 'onnxruntime-node';
-import { toOnnxBytes } from '../onnx/serialize.js';
-import { GraphBuilder } from './builder.js';
-import { convGeometry } from './kernels/conv.js';
-import type { ConvGradShapes } from './ops/conv-grad.js';
-import { depthwiseWeightGradChannelConv, depthwiseWeightGradGroupedConv, depthwiseWeightGradTaps } from './ops/conv-grad.js';
+import { toOnnxBytes } from '../src/onnx/index.js';
+import { GraphBuilder } from '../src/graph/index.js';
+import { convGeometry } from '../src/graph/kernels/conv.js';
+import type { ConvGradShapes } from '../src/graph/ops/conv-grad.js';
+import { depthwiseWeightGradChannelConv, depthwiseWeightGradGroupedConv, depthwiseWeightGradTaps } from '../src/graph/ops/conv-grad.js';
 
 const BATCH = 32;
 const KERNEL = 3;
