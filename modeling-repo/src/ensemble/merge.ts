@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { DECODE_DESCRIPTION, LABELS, decodeChip } from '../data/index.js';
-import { evaluateProbabilities, tuneThresholds, type EvaluationReport, type ThresholdResult } from '../eval/index.js';
+import { tuneThresholds, type ThresholdResult } from '../eval/index.js';
+import { evaluateProbabilities, type EvaluationReport } from '../metric/index.js';
 import {
   CARD_SCHEMA, computeGolden, modelVersion, readBundle, verifyGolden, writeBundle, type EnsembleMember, type ModelCard,
 } from '../export/index.js';

@@ -4,7 +4,8 @@ import * as ort from 'onnxruntime-node';
 import type { BackboneProvenance } from '../backbone/index.js';
 import type { Config } from '../config/index.js';
 import { DECODE_DESCRIPTION, LABELS, chipBytes, decodeChip, resizeChain } from '../data/index.js';
-import type { EvaluationReport, ThresholdResult } from '../eval/index.js';
+import type { ThresholdResult } from '../eval/index.js';
+import type { EvaluationReport } from '../metric/index.js';
 import {
   CARD_SCHEMA, computeGolden, goldenFromChips, goldenFromSources, modelVersion, publishBundle, verifyGolden, writeBundle,
   type GoldenInput, type ModelCard,

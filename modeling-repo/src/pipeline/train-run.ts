@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
-import { evaluateProbabilities, tuneThresholds } from '../eval/index.js';
+import { tuneThresholds } from '../eval/index.js';
+import { evaluateProbabilities } from '../metric/index.js';
 import type { ModelCard } from '../export/index.js';
 import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
 import { loadCheckpoint } from '../train/checkpoint.js';
