@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-magic-numbers -- a benchmark: the layer table and fill values are data */
 /**
  * Measures the two formulations of the depthwise Conv weight gradient on MobileNetV2-sized layers
  * with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy, ReduceSum) that the Conv

@@ -2,7 +2,7 @@
  * `npm run dvc:http-remote -- root=DIR [port=N] [host=127.0.0.1]`: serves a folder as a DVC HTTP
  * remote (GET/HEAD read, POST/PUT write) for local pipelines and tests; see docs/dvc.md.
  */
-import { parseArgs } from '../src/dvc/cli.js';
+import { parseArgs } from '../src/dvc/index.js';
 import { startHttpRemoteServer } from '../test/servers/dvc-http-remote.js';
 
 try {

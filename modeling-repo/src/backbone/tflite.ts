@@ -1,4 +1,4 @@
-import { attr, type Graph, type Node, type Tensor } from '../graph/ir.js';
+import { attr, type Graph, type Node, type Tensor } from '../graph/index.js';
 import { sha256Hex } from './resolve.js';
 import { BuiltinOp, readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-reader.js';
 import { dequantize, samePads, toOnnxLayout, type Pads } from './tflite-weights.js';

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { checkNamed, loadConfig, parseArgs } from '../config/index.js';
 import { compareRules } from '../eval/index.js';
 import { readBundle } from '../export/index.js';
-import { ModelRunner } from '../inference/model-runner.js';
-import { prepareData } from '../pipeline/prepare-data.js';
+import { ModelRunner } from '../inference/index.js';
+import { prepareData } from '../pipeline/index.js';
 import { fixed, requireNamed, runCommand } from './run-command.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,8 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../data/index.js';
 import { LOSS, LR, STATE, STATE_OUT, STEP, TARGET } from './training-graph.js';
-
-const IMAGE = 'image';
+import { IMAGE } from '../contract/index.js';
 
 /**
  * Runs the generated training-step graph: the whole flat state goes in and comes back updated,

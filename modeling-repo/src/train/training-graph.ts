@@ -1,7 +1,8 @@
 import { attr, differentiate, earliestLevelOrder, foldMovementChains, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
 import { appendAdamW, type AdamWHyper } from './adamw.js';
-import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
+import { decayMaskVector, flatLayout, lrScaleVector, STATE_PARTS, stateLength, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
+import { IMAGE, LOGITS, PROBABILITIES } from '../contract/index.js';
 
 export { bakeParams } from './flat-params.js';
 
@@ -26,9 +27,6 @@ export const LR = 'lr';
 export const STEP = 'step';
 export const LOSS = 'loss';
 export const GRADS = 'grads';
-const IMAGE = 'image';
-const LOGITS = 'logits';
-const PROBABILITIES = 'probabilities';
 
 export interface TrainingGraphOptions {
   /** Fixed batch size B of the step. */
@@ -136,8 +134,8 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   }
   const p = layout.size;
   const b = new GraphBuilder('planet-train-step');
-  b.input(STATE, 'float32', [3 * p]);
-  const [params, m, v] = b.node('Split', [STATE, b.int64s([p, p, p])], { axis: attr.int(0) }, 3);
+  b.input(STATE, 'float32', [stateLength(p)]);
+  const [params, m, v] = b.node('Split', [STATE, b.int64s(Array<number>(STATE_PARTS).fill(p))], { axis: attr.int(0) }, STATE_PARTS);
   classifierOverFlat(b, forwardGraph(classifier, options.nchwcBlock), layout, params ?? '', options.batch);
   b.input(TARGET, 'float32', [options.batch, outputWidth(classifier)]);
   b.input(LR, 'float32', []);

@@ -1,5 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import type { Device } from '../../config/index.js';
+import { LOGITS } from '../../contract/index.js';
 import type { Graph } from '../../graph/index.js';
 import { toOnnxBytes } from '../../onnx/index.js';
 import { Evaluator } from '../evaluator.js';
@@ -38,7 +39,7 @@ export interface EngineRequest {
 }
 
 /** The WebGPU provider, with the step's new state kept on the GPU (fed back as the next step's input). */
-export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferredOutputLocation'] = { [STATE_OUT]: 'gpu-buffer', logits: 'gpu-buffer' };
+export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferredOutputLocation'] = { [STATE_OUT]: 'gpu-buffer', [LOGITS]: 'gpu-buffer' };
 
 async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {
   const base = { device: request.device, threads: request.threads };
