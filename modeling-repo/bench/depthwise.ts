@@ -1,7 +1,9 @@
 /**
- * Measures the two formulations of the depthwise Conv weight gradient on MobileNetV2-sized layers
- * with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy, ReduceSum) that the Conv
- * gradient rule uses, and one Conv with N*C groups. Run: `npx tsx bench/depthwise.ts`.
+ * Measures the three formulations of the depthwise Conv weight gradient in src/graph/ops/conv-grad.ts
+ * on MobileNetV2-sized layers with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy,
+ * ReduceSum), one Conv with N*C groups (what the plain rule uses), and one Conv with C groups of N
+ * channels (what the registry's rule, conv-grad-fast.ts, uses for maps of up to 16 pixels).
+ * Run: `npx tsx bench/depthwise.ts`.
  */
 import * as ort from 'onnxruntime-node';
 import { toOnnxBytes } from '../src/onnx/index.js';
@@ -56,7 +58,7 @@ async function timeIt(bytes: Uint8Array, size: number, c: number, stride: number
 }
 
 async function main(): Promise<void> {
-  console.log('depthwise 3x3 weight gradient, batch 32, ms per run (taps vs grouped conv)');
+  console.log('depthwise 3x3 weight gradient, batch 32, ms per run (taps, N*C-group conv, C-group conv)');
   for (const [size, c, stride] of LAYERS) {
     const taps = await timeIt(graphFor(size, c, stride, depthwiseWeightGradTaps), size, c, stride);
     const grouped = await timeIt(graphFor(size, c, stride, depthwiseWeightGradGroupedConv), size, c, stride);
