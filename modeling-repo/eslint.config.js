@@ -1,10 +1,48 @@
 // Strict lint in the spirit of wemake-python-styleguide: strict type-checked rules plus
 // limits that keep functions small and simple.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+import { readLayers } from './eslint.architecture.js';
+
+// The import boundaries of ARCHITECTURE.md: each src/ folder is one element; across elements a
+// file may import only the folders its row names, and only their index.ts. Tests and benchmarks
+// are white-box and exempt. Imports inside one folder are not checked.
+const layers = readLayers();
+const INDEX = 'index.ts';
+const srcFolders = layers.map((layer) => layer.folder);
+const toIndexOf = (folders) => ({ to: { element: { types: { anyOf: folders }, fileInternalPath: INDEX } } });
+const boundaryPolicies = [
+  ...layers.filter((layer) => layer.mayImport.length > 0).map((layer) => ({
+    from: { element: { type: layer.folder } },
+    allow: toIndexOf(layer.mayImport),
+  })),
+  { from: { element: { type: 'scripts' } }, allow: toIndexOf(srcFolders) },
+  { from: { element: { type: 'scripts' } }, allow: { to: { element: { type: 'test-servers' } } } },
+];
+const architecture = {
+  files: ['src/**/*.ts', 'scripts/**/*.ts'],
+  ignores: ['**/*.test.ts'],
+  plugins: { boundaries },
+  settings: {
+    'boundaries/elements': [
+      ...srcFolders.map((folder) => ({ type: folder, pattern: `src/${folder}` })),
+      { type: 'scripts', pattern: 'scripts' },
+      { type: 'test-servers', pattern: 'test/servers' },
+    ],
+    'import/resolver': { typescript: { project: './tsconfig.json' } },
+  },
+  rules: {
+    'boundaries/dependencies': ['error', {
+      default: 'disallow',
+      message: 'ARCHITECTURE.md: {{from.type}} may not import {{to.type}}/{{to.internalPath}} (a folder may import only the folders its row names, through their index.ts)',
+      policies: boundaryPolicies,
+    }],
+  },
+};
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'models/**', '.cache/**', 'coverage/**', 'eslint.config.js', 'jest.config.js', 'jest.webgpu.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'models/**', '.cache/**', 'coverage/**', 'eslint.config.js', 'eslint.architecture.js', 'eslint.architecture.d.ts', 'jest.config.js', 'jest.webgpu.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -39,4 +77,5 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  architecture,
 );

@@ -1,7 +1,7 @@
 /** Jest runs the TypeScript sources as native ESM through SWC (type checking is `npm run typecheck`). */
 export default {
   // Node's own typed arrays in every test context: onnxruntime-node's outputs pass instanceof checks.
-  testEnvironment: '<rootDir>/src/train/testing/ort-environment.ts',
+  testEnvironment: '<rootDir>/test/support/ort-environment.ts',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],

@@ -1,5 +1,5 @@
 /** `npm run clearml:demo-server [-- PORT]`: see docs/tracking.md. */
-import { runDemoServer } from '../src/tracking/testing/demo.js';
+import { runDemoServer } from '../test/servers/clearml/demo.js';
 
 const server = await runDemoServer(process.argv.slice(2), (line) => {
   console.log(line);

@@ -1,5 +1,5 @@
 /** `npm run dvc:collect`: the DVC pipeline's collection step; see docs/dvc.md. */
-import { dvcCollect } from '../src/dvc/collect.js';
+import { dvcCollect } from '../src/dvc/index.js';
 
 try {
   await dvcCollect(process.cwd(), process.argv.slice(2), (line) => {

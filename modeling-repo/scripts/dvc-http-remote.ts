@@ -2,8 +2,8 @@
  * `npm run dvc:http-remote -- root=DIR [port=N] [host=127.0.0.1]`: serves a folder as a DVC HTTP
  * remote (GET/HEAD read, POST/PUT write) for local pipelines and tests; see docs/dvc.md.
  */
-import { parseArgs } from '../src/dvc/cli.js';
-import { startHttpRemoteServer } from '../src/dvc/testing/http-remote-server.js';
+import { parseArgs } from '../src/dvc/index.js';
+import { startHttpRemoteServer } from '../test/servers/dvc-http-remote.js';
 
 try {
   const { options } = parseArgs(process.argv.slice(2), ['root', 'port', 'host']);

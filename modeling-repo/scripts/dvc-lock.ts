@@ -1,5 +1,5 @@
 /** `npm run dvc:lock`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/lock-cli.ts. */
-import { dvcLockCommand } from '../src/dvc/lock-cli.js';
+import { dvcLockCommand } from '../src/dvc/index.js';
 
 try {
   await dvcLockCommand(process.cwd(), process.argv.slice(2), (line) => {

@@ -1,5 +1,5 @@
 /** `npm run dvc:pull`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/lock-cli.ts. */
-import { dvcPullCommand } from '../src/dvc/lock-cli.js';
+import { dvcPullCommand } from '../src/dvc/index.js';
 
 try {
   await dvcPullCommand(process.cwd(), process.argv.slice(2), (line) => {

@@ -1,5 +1,5 @@
 /** `npm run dvc:push`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/lock-cli.ts. */
-import { dvcPushCommand } from '../src/dvc/lock-cli.js';
+import { dvcPushCommand } from '../src/dvc/index.js';
 
 try {
   await dvcPushCommand(process.cwd(), process.argv.slice(2), (line) => {

@@ -1,5 +1,5 @@
 /** `npm run model:promote`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/cli.ts. */
-import { modelPromote } from '../src/dvc/cli.js';
+import { modelPromote } from '../src/dvc/index.js';
 
 try {
   await modelPromote(process.cwd(), process.argv.slice(2), (line) => {

@@ -1,5 +1,5 @@
 /** `npm run model:pull`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/cli.ts. */
-import { modelPull } from '../src/dvc/cli.js';
+import { modelPull } from '../src/dvc/index.js';
 
 try {
   await modelPull(process.cwd(), process.argv.slice(2), (line) => {

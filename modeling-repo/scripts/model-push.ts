@@ -1,5 +1,5 @@
 /** `npm run model:push`: see docs/dvc.md. Thin wrapper; the logic lives in src/dvc/cli.ts. */
-import { modelPush } from '../src/dvc/cli.js';
+import { modelPush } from '../src/dvc/index.js';
 
 try {
   const pointers = await modelPush(process.cwd(), process.argv.slice(2), (line) => {

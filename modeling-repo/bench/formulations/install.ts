@@ -1,6 +1,6 @@
 /**
- * Swaps the registry's Conv gradient for the plain formulation of conv-grad.ts (ConvTranspose,
- * tap sums), in this process only (the benchmark's child), to measure what the faster forms gain.
+ * Swaps the registry's Conv gradient for the plain rule of conv-grad.ts (ConvTranspose input
+ * gradients, N*C-group depthwise and per-tap weight gradients), in this process only (the benchmark's child), to measure what the faster forms gain.
  * Library code never calls this.
  */
 import { registry, type OpRule } from '../../src/graph/index.js';

@@ -1,4 +1,4 @@
-import type { Graph, Node } from '../graph/ir.js';
+import type { Graph, Node } from '../graph/index.js';
 
 /**
  * Groups a classifier's parameters into blocks from the graph's structure, not its names, so

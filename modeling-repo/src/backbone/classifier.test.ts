@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { selectTrainable } from './blocks.js';
 import { buildClassifier, resizeScale } from './classifier.js';
 import { MOBILENET_V2_QUANT_TFLITE } from './known.js';
 import { backboneGraph } from './load.js';
-import { sharedBackbone } from './testing.js';
+import { sharedBackbone } from '../../test/support/backbones.js';
 import { tinyCnnBackbone, tinyCnnClassifier } from './tiny-cnn.js';
 
 async function infer(graph: Graph, image: Uint8Array, dims: number[]): Promise<{ logits: Float32Array; probabilities: Float32Array }> {

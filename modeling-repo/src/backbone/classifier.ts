@@ -1,6 +1,6 @@
-import { GraphBuilder } from '../graph/builder.js';
-import { attr, type Dim, type Graph, type Node, type Tensor } from '../graph/ir.js';
-import { createRng, deriveSeed } from '../util/random.js';
+import { IMAGE, LOGITS, PROBABILITIES } from '../contract/index.js';
+import { attr, GraphBuilder, type Dim, type Graph, type Node, type Tensor } from '../graph/index.js';
+import { createRng, deriveSeed } from '../util/index.js';
 import { standardNormal } from './init.js';
 import { assignBlocks, type ParamInfo } from './blocks.js';
 
@@ -43,9 +43,6 @@ const PIXEL_HALF_RANGE = 127.5;
 /** Standard deviation of the head's initial weights: small, so early logits stay near 0. */
 const HEAD_INIT_STD = 0.01;
 const HEAD_SEED_PURPOSE = 17;
-export const INPUT_NAME = 'image';
-export const LOGITS_NAME = 'logits';
-export const PROBABILITIES_NAME = 'probabilities';
 
 /** The backbone's image input: its one graph input that is not an initializer. */
 function backboneInput(backbone: Graph): string {
@@ -108,8 +105,8 @@ export function resizeScale(from: number, to: number): number {
 
 function addPreprocessing(b: GraphBuilder, options: ClassifierOptions, into: string): void {
   const { inputSize: s, trainSize: t } = options;
-  b.input(INPUT_NAME, 'uint8', [options.batch ?? 'N', s, s, 3]);
-  const asFloat = b.op('Cast', [INPUT_NAME], { to: attr.int(FLOAT) });
+  b.input(IMAGE, 'uint8', [options.batch ?? 'N', s, s, 3]);
+  const asFloat = b.op('Cast', [IMAGE], { to: attr.int(FLOAT) });
   let x = b.op('Transpose', [asFloat], { perm: attr.ints(NHWC_TO_NCHW) });
   if (t !== s) {
     const scale = resizeScale(s, t);
@@ -144,10 +141,10 @@ function addHead(b: GraphBuilder, pooled: string, options: ClassifierOptions): n
   const { weight, bias } = headInit(featureDim, options.classes, options.seed);
   b.initializer('head.weight', weight);
   b.initializer('head.bias', bias);
-  b.addNode({ op: 'Gemm', name: 'head', inputs: [flat, 'head.weight', 'head.bias'], outputs: [LOGITS_NAME], attrs: { transB: attr.int(1) } });
-  b.addNode({ op: 'Sigmoid', inputs: [LOGITS_NAME], outputs: [PROBABILITIES_NAME], attrs: {} });
-  b.output(LOGITS_NAME);
-  b.output(PROBABILITIES_NAME);
+  b.addNode({ op: 'Gemm', name: 'head', inputs: [flat, 'head.weight', 'head.bias'], outputs: [LOGITS], attrs: { transB: attr.int(1) } });
+  b.addNode({ op: 'Sigmoid', inputs: [LOGITS], outputs: [PROBABILITIES], attrs: {} });
+  b.output(LOGITS);
+  b.output(PROBABILITIES);
   return featureDim;
 }
 

@@ -3,7 +3,7 @@ export { resolveBackbone, sha256Hex, cachePath, BackboneChecksumError, BackboneU
 export type { BackboneSource, ResolvedBackbone, ResolveOptions } from './resolve.js';
 export { KNOWN_BACKBONES, MOBILENET_V2_QUANT_TFLITE, findKnown, type KnownBackbone } from './known.js';
 export { importTflite, type TfliteImport } from './tflite.js';
-export { buildClassifier, headInit, resizeScale, INPUT_NAME, LOGITS_NAME, PROBABILITIES_NAME } from './classifier.js';
+export { buildClassifier, headInit, resizeScale } from './classifier.js';
 export type { Classifier, ClassifierOptions } from './classifier.js';
 export { assignBlocks, selectTrainable, type ParamInfo, type Trainable } from './blocks.js';
 export { tinyCnnBackbone, tinyCnnClassifier, type TinyCnnOptions } from './tiny-cnn.js';

@@ -1,4 +1,4 @@
-import type { Tensor } from '../graph/ir.js';
+import type { Tensor } from '../graph/index.js';
 import type { TfliteTensor } from './tflite-reader.js';
 
 /** Pure helpers for turning TFLite constants into float ONNX initializers. */

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { fromOnnxBytes, toOnnxBytes } from '../onnx/index.js';
 import { MOBILENET_V2_QUANT_TFLITE } from './known.js';
 import { importTflite } from './tflite.js';
 import { BuiltinOp, readTflite } from './tflite-reader.js';
-import { sharedBackbone } from './testing.js';
+import { sharedBackbone } from '../../test/support/backbones.js';
 
 const tflitePath = sharedBackbone(MOBILENET_V2_QUANT_TFLITE.file, 'TFLite MobileNetV2 tests') ?? '';
 const maybe = tflitePath === '' ? it.skip : it;

@@ -1,4 +1,4 @@
-import { attr, type Graph, type Node, type Tensor } from '../graph/ir.js';
+import { attr, type Graph, type Node, type Tensor } from '../graph/index.js';
 import { sha256Hex } from './resolve.js';
 import { BuiltinOp, readTflite, type TfliteModel, type TfliteOperator, type TfliteTensor } from './tflite-reader.js';
 import { dequantize, samePads, toOnnxLayout, type Pads } from './tflite-weights.js';
@@ -38,7 +38,6 @@ const NHWC_RANK = 4;
 const POOL_FILTER_W_FIELD = 3;
 const POOL_FILTER_H_FIELD = 4;
 const POOL_ACTIVATION_FIELD = 5;
-export const TFLITE_OPSET = 13;
 
 /** Parses the bytes and converts them for input images of `inputSize` x `inputSize`. */
 export function importTflite(bytes: Uint8Array, inputSize: number, what = 'TFLite model'): TfliteImport {

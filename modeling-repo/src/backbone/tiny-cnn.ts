@@ -1,5 +1,5 @@
-import { attr, type Graph, type Node, type Tensor } from '../graph/ir.js';
-import { createRng, deriveSeed } from '../util/random.js';
+import { attr, type Graph, type Node, type Tensor } from '../graph/index.js';
+import { createRng, deriveSeed } from '../util/index.js';
 import { standardNormal } from './init.js';
 import { buildClassifier, type Classifier, type ClassifierOptions } from './classifier.js';
 

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNamed, loadSavedConfig, parseArgs } from '../config/index.js';
-import { reexportRun } from '../pipeline/reexport-run.js';
+import { reexportRun } from '../pipeline/index.js';
 import { CONFIG_FILE } from '../records/index.js';
 import { classTable } from './class-table.js';
 import { fixed, requireNamed, runCommand } from './run-command.js';

@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNamed, loadConfig, parseArgs } from '../config/index.js';
-import { loadMembers, mergeBundles } from '../ensemble/merge.js';
-import { prepareData } from '../pipeline/prepare-data.js';
+import { loadMembers, mergeBundles } from '../ensemble/index.js';
+import { prepareData } from '../pipeline/index.js';
 import { classTable } from './class-table.js';
 import { fixed, requireNamed, runCommand } from './run-command.js';
 

@@ -1,10 +1,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNamed, loadConfig, parseArgs } from '../config/index.js';
-import { compareRules } from '../eval/compare-rules.js';
+import { compareRules } from '../eval/index.js';
 import { readBundle } from '../export/index.js';
-import { ModelRunner } from '../inference/model-runner.js';
-import { prepareData } from '../pipeline/prepare-data.js';
+import { ModelRunner } from '../inference/index.js';
+import { prepareData } from '../pipeline/index.js';
 import { fixed, requireNamed, runCommand } from './run-command.js';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkNamed, loadConfig, loadSavedConfig, parseArgs, type LoadedConfig } from '../config/index.js';
-import { trainRun } from '../pipeline/train-run.js';
+import { trainRun } from '../pipeline/index.js';
 import { CONFIG_FILE } from '../records/index.js';
 import { clearmlTrackerFromEnv } from '../tracking/index.js';
 import { classTable } from './class-table.js';

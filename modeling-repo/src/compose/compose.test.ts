@@ -4,7 +4,7 @@ import { dihedralMean, maxAbsDiff, ModelRunner } from '../inference/model-runner
 import { toOnnxBytes } from '../onnx/index.js';
 import { createRng } from '../util/random.js';
 import { averageModels } from './ensemble.js';
-import { tinyContractModel } from './testing.js';
+import { tinyContractModel } from '../../test/support/contract-model.js';
 import { TTA_VIEWS, withTestTimeAugmentation } from './tta.js';
 
 const SIDE = 6;

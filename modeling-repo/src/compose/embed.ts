@@ -1,5 +1,4 @@
-import type { GraphBuilder } from '../graph/builder.js';
-import type { Graph } from '../graph/ir.js';
+import type { GraphBuilder, Graph } from '../graph/index.js';
 
 /**
  * Copies a whole graph into a builder under a name prefix, so that several models (or one model

@@ -1,14 +1,12 @@
 import { GraphBuilder, type Graph, type ValueInfo } from '../graph/index.js';
 import { embedGraph } from './embed.js';
+import { IMAGE, PROBABILITIES } from '../contract/index.js';
 
 /**
  * Several classifiers in one graph: every member reads the same `image` input and the graph's
  * `probabilities` is the mean of theirs, so an ensemble keeps the model contract (one input, one
  * output, standard ops) and the service needs no change to serve it.
  */
-
-const IMAGE = 'image';
-const PROBABILITIES = 'probabilities';
 
 function contractOf(graph: Graph, index: number): { input: ValueInfo; output: ValueInfo } {
   const input = graph.inputs.find((v) => v.name === IMAGE);

@@ -1,5 +1,6 @@
 import { attr, GraphBuilder, type Graph } from '../graph/index.js';
 import { embedGraph } from './embed.js';
+import { IMAGE, PROBABILITIES } from '../contract/index.js';
 
 /**
  * Test-time augmentation inside the exported graph: the model runs on the eight symmetries of
@@ -12,8 +13,6 @@ import { embedGraph } from './embed.js';
  */
 
 export const TTA_VIEWS = 8;
-const IMAGE = 'image';
-const PROBABILITIES = 'probabilities';
 const ROW_AXIS = 1;
 const COLUMN_AXIS = 2;
 const SWAP_ROWS_AND_COLUMNS = [0, 2, 1, 3];

@@ -3,7 +3,7 @@
  *   npx tsx src/config/write-docs.ts
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { renderConfigDocs } from './docs.js';
 
 const defaults = await readFile('configs/defaults.yaml', 'utf8');

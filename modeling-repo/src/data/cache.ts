@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { DECODER_VERSION } from './decode.js';
 import type { DataIssue } from './labels.js';
 import type { SourceSignature } from './sources.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import sharp from 'sharp';
 
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { CHANNELS, chipBytes, type ChipSet } from './chipset.js';
 import { DataError, tagsOf } from './labels.js';
 import { imageName } from './sources.js';

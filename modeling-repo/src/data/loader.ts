@@ -1,4 +1,4 @@
-import { createRng, deriveSeed, permutation } from '../util/random.js';
+import { createRng, deriveSeed, permutation } from '../util/index.js';
 import { applyDihedral, type Dihedral } from './augment.js';
 import { chipBytes, type ChipSet } from './chipset.js';
 import { NUM_LABELS } from './labels.js';

@@ -1,4 +1,4 @@
-import { createRng, permutation, type Rng } from '../util/random.js';
+import { createRng, permutation, type Rng } from '../util/index.js';
 import { NUM_LABELS } from './labels.js';
 
 /**

@@ -1,4 +1,4 @@
-import { createRng, deriveSeed, type Rng } from '../util/random.js';
+import { createRng, deriveSeed, type Rng } from '../util/index.js';
 import { CHANNELS, chipBytes, type ChipSet } from './chipset.js';
 import { LABELS, NUM_LABELS, type Label } from './labels.js';
 

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { addToGitignore } from './gitignore.js';
 import { formatPointer } from './pointer.js';
 import type { DvcRepo } from './repo.js';

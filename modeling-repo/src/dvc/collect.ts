@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { METRICS_FILE, readMetrics, RUN_SUMMARY_FILE } from '../records/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { BUNDLE_FILES, parseArgs } from './cli.js';
 import type { Log } from './transfer.js';
 

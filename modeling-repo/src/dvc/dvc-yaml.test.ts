@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { collectRun, latestCompletedRun } from './collect.js';
 import { loadDvcConfig, resolveRemote } from './config.js';
-import { DVC_YAML_SCHEMA } from './testing/dvc-yaml-schema.js';
+import { DVC_YAML_SCHEMA } from '../../test/support/dvc/dvc-yaml-schema.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dvcYaml = parse(readFileSync(join(ROOT, 'dvc.yaml'), 'utf8')) as { stages: Record<string, { cmd: string[]; deps: string[]; params: Record<string, null>[]; outs: unknown[] }> };

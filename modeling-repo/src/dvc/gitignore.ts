@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 
 /** Characters that gitignore treats as patterns; DVC escapes them with a backslash. */
 const WILDCARD = /[[\]!*#?]/g;

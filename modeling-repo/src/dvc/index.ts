@@ -16,3 +16,5 @@ export { dvcPullAll, MissingObjectsError, projectPointers } from './pull-all.js'
 export { configDifferences, runProblems } from './run-check.js';
 export { readStage, type Stage, type StageOut } from './stage.js';
 export { compareCodePoints, DIR_SUFFIX, hashDirectory, parseTreeListing, pythonJsonString, treeListing, type DirHash, type TreeEntry } from './tree.js';
+export { modelPromote, modelPull, modelPush, parseArgs } from './cli.js';
+export { dvcCollect } from './collect.js';

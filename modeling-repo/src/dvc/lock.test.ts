@@ -10,7 +10,7 @@ import { dvcLockCommand } from './lock-cli.js';
 import { formatLock, lockStage, readLock, writeLock } from './lock.js';
 import { configDifferences } from './run-check.js';
 import { readStage } from './stage.js';
-import { STAGE_FILES, stageProject, writeFiles } from './testing/stage-project.js';
+import { STAGE_FILES, stageProject, writeFiles } from '../../test/support/dvc/stage-project.js';
 import { hashDirectory } from './tree.js';
 
 const md5 = (text: string): string => createHash('md5').update(text, 'utf8').digest('hex');

@@ -9,7 +9,7 @@ import { cacheOutputs, lockStage, writeLock } from './lock.js';
 import { dvcPullCommand, dvcPushCommand } from './lock-cli.js';
 import { openDvcRepo } from './repo.js';
 import { readStage } from './stage.js';
-import { STAGE_FILES, stageProject, writeFiles } from './testing/stage-project.js';
+import { STAGE_FILES, stageProject, writeFiles } from '../../test/support/dvc/stage-project.js';
 
 const quiet = (): void => undefined;
 const MODEL_CARD = '{"schema":"planet-model-card/1"}\n';

@@ -10,7 +10,7 @@ import { hashBytes } from './md5.js';
 import { promotePointers } from './promote.js';
 import { RemoteError } from './remotes/index.js';
 import { listPointers, openDvcRepo, repoRemote, type DvcRepo } from './repo.js';
-import { startHttpRemoteServer, type HttpRemoteServer } from './testing/http-remote-server.js';
+import { startHttpRemoteServer, type HttpRemoteServer } from '../../test/servers/dvc-http-remote.js';
 import { dvcPull, dvcPush } from './transfer.js';
 
 const BUNDLE: Record<string, Buffer> = {

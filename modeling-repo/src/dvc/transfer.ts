@@ -1,5 +1,5 @@
 import { dirname, join, relative } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { objectPath } from './cache.js';
 import { hashFile } from './md5.js';
 import { readPointer, type DvcOut } from './pointer.js';

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tinyContractModel } from '../compose/testing.js';
+import { tinyContractModel } from '../../test/support/contract-model.js';
 import { loadConfig } from '../config/index.js';
 import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain } from '../data/index.js';
 import { tuneThresholds } from '../eval/index.js';

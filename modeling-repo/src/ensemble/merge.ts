@@ -1,14 +1,14 @@
 import type { Config } from '../config/index.js';
 import { DECODE_DESCRIPTION, LABELS, decodeChip } from '../data/index.js';
-import { evaluateProbabilities, tuneThresholds, type EvaluationReport, type ThresholdResult } from '../eval/index.js';
+import { tuneThresholds, type ThresholdResult } from '../eval/index.js';
+import { evaluateProbabilities, type EvaluationReport } from '../metric/index.js';
 import {
   CARD_SCHEMA, computeGolden, modelVersion, readBundle, verifyGolden, writeBundle, type EnsembleMember, type ModelCard,
 } from '../export/index.js';
-import { averageModels } from '../compose/ensemble.js';
-import { maxAbsDiff, ModelRunner } from '../inference/model-runner.js';
+import { averageModels } from '../compose/index.js';
+import { maxAbsDiff, ModelRunner } from '../inference/index.js';
 import { fromOnnxBytes, toOnnxBytes } from '../onnx/index.js';
-import { AGREEMENT_TOLERANCE, GOLDEN_TOLERANCE, gitCommit, goldenInputs } from '../pipeline/export-run.js';
-import type { PreparedData } from '../pipeline/prepare-data.js';
+import { AGREEMENT_TOLERANCE, GOLDEN_TOLERANCE, gitCommit, goldenInputs, type PreparedData } from '../pipeline/index.js';
 
 /**
  * Merges trained bundles into one: one model.onnx that averages the members' probabilities

@@ -1,6 +1,6 @@
 import { LABELS } from '../data/index.js';
 import { expectedF2Decisions } from './expected-f2.js';
-import { binarize, meanF2, perClassMetrics, type ClassMetrics } from './metrics.js';
+import { binarize, meanF2, perClassMetrics, type ClassMetrics } from '../metric/index.js';
 import { tuneThresholds, type ThresholdOptions } from './thresholds.js';
 
 /** One decision rule scored on validation probabilities: the mean per-image F2 and per class. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compareRules } from './compare-rules.js';
 import { expectedF2Decisions, poissonBinomial } from './expected-f2.js';
-import { fbetaFromCounts } from './metrics.js';
+import { fbetaFromCounts } from '../metric/index.js';
 import { createRng } from '../util/random.js';
 
 const LABELS = ['clear', 'cloudy', 'haze', 'partly_cloudy', 'primary', 'road', 'water'];

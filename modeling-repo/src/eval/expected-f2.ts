@@ -1,5 +1,5 @@
 import { LABELS } from '../data/index.js';
-import { BETA2 } from './metrics.js';
+import { BETA2 } from '../metric/index.js';
 
 /**
  * A per-image decision rule: predict the tag set with the largest expected F2 under the model's

@@ -1,6 +1,6 @@
-/** Public surface of the evaluation stage: the competition metric and threshold tuning. */
-export {
-  BETA2, binarize, evaluateProbabilities, fbetaFromCounts, meanF2, perClassMetrics, sampleF2,
-  type ClassMetrics, type EvaluationReport,
-} from './metrics.js';
+/**
+ * Public surface of the evaluation stage: per-class threshold tuning and the comparison of decision
+ * rules (tuned thresholds, the expected-F2 rule). The metric itself is `../metric/`.
+ */
 export { thresholdGrid, tuneThresholds, type ThresholdOptions, type ThresholdResult } from './thresholds.js';
+export { compareRules, type RuleScore } from './compare-rules.js';

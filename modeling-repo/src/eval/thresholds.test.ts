@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { createRng } from '../util/random.js';
-import { binarize, meanF2 } from './metrics.js';
+import { binarize, meanF2 } from '../metric/index.js';
 import { thresholdGrid, tuneThresholds } from './thresholds.js';
 
 /** Naive coordinate ascent with the same rules, scoring every candidate with meanF2. */

@@ -1,5 +1,5 @@
 import { NUM_LABELS } from '../data/index.js';
-import { binarize, fbetaFromCounts, meanF2 } from './metrics.js';
+import { binarize, fbetaFromCounts, meanF2 } from '../metric/index.js';
 
 /**
  * Per-class decision thresholds tuned on validation probabilities to maximise the mean per-image

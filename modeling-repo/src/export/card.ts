@@ -2,6 +2,7 @@
  * The model card (`model.json`) of the bundle shared with the service: see the model contract.
  * This file only describes and checks its shape; `bundle.ts` fills it in.
  */
+import type { IMAGE, PROBABILITIES } from '../contract/index.js';
 
 export const CARD_SCHEMA = 'planet-model-card/1';
 
@@ -24,7 +25,7 @@ export interface ModelCard {
   readonly labels: readonly string[];
   readonly thresholds: Readonly<Record<string, number>>;
   readonly input: {
-    readonly name: 'image';
+    readonly name: typeof IMAGE;
     readonly size: number;
     readonly layout: 'NHWC';
     readonly dtype: 'uint8';
@@ -32,7 +33,7 @@ export interface ModelCard {
     readonly decode: string;
     readonly resize: readonly ResizeStep[];
   };
-  readonly output: { readonly name: 'probabilities'; readonly activation: 'sigmoid' };
+  readonly output: { readonly name: typeof PROBABILITIES; readonly activation: 'sigmoid' };
   readonly metrics: {
     readonly f2: number;
     readonly f2AtThreshold0_2: number;

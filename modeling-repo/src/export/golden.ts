@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { IMAGE, PROBABILITIES } from '../contract/index.js';
 
 /** One golden sample: the JPEG bytes and what the exported model says about them. */
 export interface GoldenSample {
@@ -32,10 +33,10 @@ export async function computeGolden(
     for (const [index, input] of inputs.entries()) {
       batch.set(await decode(input.jpeg, input.name), index * pixels);
     }
-    const feeds = { image: new ort.Tensor('uint8', batch, [inputs.length, size, size, 3]) };
+    const feeds = { [IMAGE]: new ort.Tensor('uint8', batch, [inputs.length, size, size, 3]) };
     const result = await session.run(feeds);
-    const probabilities = result.probabilities;
-    if (probabilities === undefined) throw new Error('exported model has no output "probabilities"');
+    const probabilities = result[PROBABILITIES];
+    if (probabilities === undefined) throw new Error(`exported model has no output "${PROBABILITIES}"`);
     const data = probabilities.data as Float32Array;
     const classes = data.length / inputs.length;
     return inputs.map((input, index) => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { GraphBuilder } from './builder.js';
 import { evaluateGraph } from './evaluate.js';
 import { foldMovementChains } from './fold-movement.js';
-import { randomTensor } from './gradcheck.js';
+import { randomTensor } from '../../test/support/gradcheck.js';
 import { attr, type Attrs, type Graph } from './ir.js';
 import { toFloat64 } from './tensor.js';
 

@@ -1,10 +1,10 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { describe, expect, it } from '@jest/globals';
 import { differentiate } from './autodiff.js';
 import { GraphBuilder } from './builder.js';
-import { gradcheck, randomTensor } from './gradcheck.js';
+import { gradcheck, randomTensor } from '../../test/support/gradcheck.js';
 import type { Attrs, Tensor } from './ir.js';
 import { RULES } from './registry.js';
 import { makeTensor } from './tensor.js';

@@ -1,6 +1,6 @@
 /** Public surface of the graph core: IR types, builder, op registry, autodiff, reference evaluator. */
 export type { Attr, Attrs, DType, Dim, Graph, Node, Tensor, TensorData, ValueInfo } from './ir.js';
-export { attr, numel } from './ir.js';
+export { ANNOTATION_PREFIX, attr, dtypeFromOnnx, numel, ONNX_DTYPE } from './ir.js';
 export { GraphBuilder } from './builder.js';
 export type { BuildOptions } from './builder.js';
 export { differentiate } from './autodiff.js';

@@ -76,3 +76,21 @@ export const attr = {
 export function numel(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
+
+/** ONNX TensorProto.DataType codes of the dtypes the IR knows. */
+export const ONNX_DTYPE: Readonly<Record<DType, number>> = {
+  float32: 1,
+  uint8: 2,
+  int32: 6,
+  int64: 7,
+  bool: 9,
+  float64: 11,
+};
+
+export function dtypeFromOnnx(code: number): DType {
+  const hit = (Object.keys(ONNX_DTYPE) as DType[]).find((k) => ONNX_DTYPE[k] === code);
+  if (hit === undefined) {
+    throw new Error(`unsupported ONNX data type ${code}`);
+  }
+  return hit;
+}

@@ -1,10 +1,10 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { GraphBuilder } from './builder.js';
 import { evaluateGraph } from './evaluate.js';
-import { gradcheck, randomTensor, runOrt } from './gradcheck.js';
+import { gradcheck, randomTensor, runOrt } from '../../test/support/gradcheck.js';
 import { attr, type Attrs, type Graph, type Tensor } from './ir.js';
 import { lowerToNchwc } from './nchwc-lowering.js';
 import { BLOCK_ATTR, blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout.js';

@@ -1,5 +1,5 @@
 /** Shape inference helpers over `Dim` (a number, or a name for a symbolic dimension such as the batch). */
-import type { DType, Dim, ValueInfo } from './ir.js';
+import type { DType, Dim } from './ir.js';
 import { numel } from './ir.js';
 
 /** A dimension whose value cannot be known statically (it depends on a symbolic one). */
@@ -77,8 +77,4 @@ export function need<T extends { readonly dtype: DType; readonly shape: readonly
     throw new Error(`${op}: input ${index} is missing`);
   }
   return v;
-}
-
-export function infoOf(name: string, dtype: DType, shape: readonly Dim[]): ValueInfo {
-  return { name, dtype, shape: [...shape] };
 }

@@ -64,10 +64,6 @@ export function refDType(dtype: DType): DType {
   return isFloat(dtype) ? 'float64' : dtype;
 }
 
-export function f64(dims: readonly number[], values: ArrayLike<number>): Tensor {
-  return makeTensor('float64', dims, values);
-}
-
 export function int64Tensor(dims: readonly number[], values: readonly number[]): Tensor {
   return makeTensor('int64', dims, values);
 }

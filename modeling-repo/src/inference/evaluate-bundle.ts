@@ -1,5 +1,5 @@
 import { findKaggleLayout, loadChipSet, chipBytes, type LoadReport } from '../data/index.js';
-import { evaluateProbabilities, type EvaluationReport } from '../eval/index.js';
+import { evaluateProbabilities, type EvaluationReport } from '../metric/index.js';
 import type { BundleModel } from './bundle-model.js';
 
 export interface BundleEvaluation {

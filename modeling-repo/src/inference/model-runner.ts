@@ -3,7 +3,6 @@ import { chipBytes, NUM_LABELS, transformChip, DIHEDRAL, type ChipSet } from '..
 
 /** Chips per run when predicting a whole chip set: large enough to amortise a run, small enough to keep memory flat. */
 export const PREDICT_BATCH = 256;
-const MS = 1000;
 
 /**
  * One ONNX model (the bundle's `model.onnx` contract: `image` uint8 [N, S, S, 3] in,
@@ -78,5 +77,3 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
   return worst;
 }
-
-export const MS_PER_SECOND = MS;

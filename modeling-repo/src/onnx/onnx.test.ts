@@ -1,12 +1,12 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { GraphBuilder } from '../graph/builder.js';
 import { evaluateGraph } from '../graph/evaluate.js';
-import { randomTensor, runOrt } from '../graph/gradcheck.js';
+import { randomTensor, runOrt } from '../../test/support/gradcheck.js';
 import { hasRule } from '../graph/registry.js';
 import { makeTensor, toFloat64 } from '../graph/tensor.js';
 import { onnx } from './proto.js';

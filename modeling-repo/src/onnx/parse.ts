@@ -3,9 +3,8 @@
  * (float_data, int64_data, ...); Constant nodes become initializers; graph inputs that are also
  * initializers (older exporters list them) stay initializers only.
  */
-import type { Attr, DType, Dim, Graph, Node, Tensor, TensorData, ValueInfo } from '../graph/ir.js';
-import { numel } from '../graph/ir.js';
-import { dtypeFromOnnx } from '../graph/ops/cast.js';
+import type { Attr, DType, Dim, Graph, Node, Tensor, TensorData, ValueInfo } from '../graph/index.js';
+import { dtypeFromOnnx, numel } from '../graph/index.js';
 import type { OnnxTypes } from './proto.js';
 import { onnx } from './proto.js';
 

@@ -3,8 +3,7 @@
  * Runtime reads fastest); shapes of inputs, outputs and every inferred intermediate value are
  * declared so a reader never has to re-infer them.
  */
-import { ANNOTATION_PREFIX, type Attr, type DType, type Dim, type Graph, type Tensor, type ValueInfo } from '../graph/ir.js';
-import { ONNX_DTYPE } from '../graph/ops/cast.js';
+import { ANNOTATION_PREFIX, ONNX_DTYPE, type Attr, type DType, type Dim, type Graph, type Tensor, type ValueInfo } from '../graph/index.js';
 import type { OnnxTypes } from './proto.js';
 import { onnx } from './proto.js';
 

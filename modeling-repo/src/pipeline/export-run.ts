@@ -3,17 +3,19 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { BackboneProvenance } from '../backbone/index.js';
 import type { Config } from '../config/index.js';
+import { IMAGE, PROBABILITIES } from '../contract/index.js';
 import { DECODE_DESCRIPTION, LABELS, chipBytes, decodeChip, resizeChain } from '../data/index.js';
-import type { EvaluationReport, ThresholdResult } from '../eval/index.js';
+import type { ThresholdResult } from '../eval/index.js';
+import type { EvaluationReport } from '../metric/index.js';
 import {
   CARD_SCHEMA, computeGolden, goldenFromChips, goldenFromSources, modelVersion, publishBundle, verifyGolden, writeBundle,
   type GoldenInput, type ModelCard,
 } from '../export/index.js';
 import { GraphBuilder, type Graph } from '../graph/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
-import { TTA_VIEWS, withTestTimeAugmentation } from '../compose/tta.js';
-import { dihedralMean, maxAbsDiff, ModelRunner } from '../inference/model-runner.js';
-import { bakeParams } from '../train/training-graph.js';
+import { TTA_VIEWS, withTestTimeAugmentation } from '../compose/index.js';
+import { dihedralMean, maxAbsDiff, ModelRunner } from '../inference/index.js';
+import { bakeParams } from '../train/index.js';
 import type { PreparedData } from './prepare-data.js';
 
 export const EXPORT_OPSET = 17;
@@ -32,7 +34,7 @@ const DECISECONDS = 10;
 export function exportGraph(dynamic: Graph, names: readonly string[], best: Float32Array, options: { readonly tta?: boolean } = {}): Uint8Array {
   const b = GraphBuilder.from(bakeParams(dynamic, names, best));
   b.removeOutputs();
-  b.output('probabilities');
+  b.output(PROBABILITIES);
   const plain = { ...b.build({ prune: true }), name: 'planet-classifier' };
   const graph = options.tta === true ? withTestTimeAugmentation(plain) : plain;
   return toOnnxBytes(graph, { opset: EXPORT_OPSET, producer: 'planet-modeling' });
@@ -68,7 +70,7 @@ async function agreement(modelBytes: Uint8Array, data: PreparedData, expected: F
   const session = await ort.InferenceSession.create(modelBytes);
   try {
     const image = new ort.Tensor('uint8', data.validation.images.subarray(0, n * chipBytes(size)), [n, size, size, 3]);
-    const got = (await session.run({ image })).probabilities?.data as Float32Array;
+    const got = (await session.run({ [IMAGE]: image }))[PROBABILITIES]?.data as Float32Array;
     let worst = 0;
     for (let i = 0; i < n * LABELS.length; i++) worst = Math.max(worst, Math.abs((got[i] ?? 0) - (expected[i] ?? 0)));
     return worst;
@@ -116,10 +118,10 @@ function card(input: ExportInput, now: Date): Omit<ModelCard, 'onnx'> {
     labels: [...LABELS],
     thresholds: Object.fromEntries(LABELS.map((label, c) => [label, Number((tuned.thresholds[c] ?? 0).toFixed(4))])),
     input: {
-      name: 'image', size: config.model.inputSize, layout: 'NHWC', dtype: 'uint8', colour: 'RGB',
+      name: IMAGE, size: config.model.inputSize, layout: 'NHWC', dtype: 'uint8', colour: 'RGB',
       decode: DECODE_DESCRIPTION, resize: resizeChain(config.model.inputSize),
     },
-    output: { name: 'probabilities', activation: 'sigmoid' },
+    output: { name: PROBABILITIES, activation: 'sigmoid' },
     metrics: {
       f2: tuned.f2After, f2AtThreshold0_2: tuned.f2Before, perClass: atTuned.perClass,
       split: data.splitDescription, images: atTuned.images,

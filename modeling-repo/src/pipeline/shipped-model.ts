@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { ChipSet } from '../data/index.js';
 import type { Graph } from '../graph/index.js';
-import { ModelRunner } from '../inference/model-runner.js';
+import { ModelRunner } from '../inference/index.js';
 import { exportGraph } from './export-run.js';
 
 /** The model.onnx a run ships, and the validation probabilities its thresholds are tuned on. */

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
-import { evaluateProbabilities, tuneThresholds } from '../eval/index.js';
+import { tuneThresholds } from '../eval/index.js';
+import { evaluateProbabilities } from '../metric/index.js';
 import type { ModelCard } from '../export/index.js';
 import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
-import { loadCheckpoint } from '../train/checkpoint.js';
-import { createEngines, type EvalEngine, type StepEngine } from '../train/device/engines.js';
-import { gatherParams, initialState } from '../train/flat-params.js';
-import { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from '../train/loop.js';
-import { kernelBlock, trainingStepOptions } from '../train/session.js';
-import { buildEvalGraph, buildTrainingGraph } from '../train/training-graph.js';
+import {
+  loadCheckpoint, createEngines, gatherParams, initialState, initialLoopState, paramCountOf, trainEpochs, kernelBlock, trainingStepOptions, buildEvalGraph,
+  buildTrainingGraph, type EvalEngine, type StepEngine, type EpochSummary, type LoopState,
+} from '../train/index.js';
 import { buildModel, type BuiltModel } from './build-model.js';
 import { exportRun } from './export-run.js';
 import { shippedModel } from './shipped-model.js';
@@ -90,7 +89,7 @@ interface LoopContext {
 }
 
 async function runLoop(config: Config, data: PreparedData, engines: Engines, context: LoopContext): Promise<{ final: LoopState; epochs: EpochSummary[] }> {
-  const paramCount = engines.initial.length / 3;
+  const paramCount = paramCountOf(engines.initial.length);
   const start = context.resume ? await loadCheckpoint(join(context.runDir, 'checkpoint')) : initialLoopState(engines.initial, paramCount);
   if (start.state.length !== engines.initial.length) {
     throw new Error(`checkpoint in ${context.runDir} holds ${start.state.length} values but the model needs ${engines.initial.length}: it was made by another configuration`);

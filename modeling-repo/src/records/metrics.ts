@@ -57,8 +57,6 @@ export const EvalRecordSchema = Type.Object({
   perClass: Type.Record(Type.String(), ClassScoresSchema),
 });
 
-export const MetricsRecordSchema = Type.Union([EpochRecordSchema, EvalRecordSchema]);
-
 export type ClassScores = Static<typeof ClassScoresSchema>;
 export type EpochRecord = Static<typeof EpochRecordSchema>;
 export type EvalRecord = Static<typeof EvalRecordSchema>;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { readMetrics, METRICS_FILE } from './metrics-log.js';
 import type { EpochRecord, EvalRecord, MetricsRecord } from './metrics.js';
 import { CONFIG_FILE } from './run-dir.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { configToYaml, type Config } from '../config/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 
 /** The resolved configuration saved in every run folder (`loadSavedConfig` reads it back). */
 export const CONFIG_FILE = 'config.yaml';

@@ -1,6 +1,6 @@
 import { basename, join, relative } from 'node:path';
 import type { Config } from '../config/index.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/index.js';
 import { MetricsLog } from './metrics-log.js';
 import { scalarsOf, type MetricsRecord } from './metrics.js';
 import { writeReport, type ArtifactEntry } from './report.js';

@@ -11,7 +11,7 @@ import { loadConfig, type Config } from '../config/index.js';
 import type { MetricsRecord } from '../records/index.js';
 import { ClearMLTracker, hyperparams, metricOf, type ClearMLTrackerOptions } from './clearml.js';
 import { clearmlSettings, type ClearMLSettings } from './clearml-config.js';
-import { startClearMLTestServer, type ClearMLTestServer } from './testing/clearml-test-server.js';
+import { startClearMLTestServer, type ClearMLTestServer } from '../../test/servers/clearml/clearml-test-server.js';
 
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let config: Config | undefined;

@@ -1,10 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { evaluationLoader, type ChipSet } from '../data/index.js';
 import { PARAMS } from './training-graph.js';
-
-const IMAGE = 'image';
-const PROBABILITIES = 'probabilities';
-const LOGITS = 'logits';
+import { IMAGE, LOGITS, PROBABILITIES } from '../contract/index.js';
 
 /**
  * Places the flat parameters where the session reads them: a host tensor by default; on a GPU,

@@ -7,6 +7,22 @@ import type { Graph, Tensor } from '../graph/index.js';
  * much cheaper to pass to and from ONNX Runtime.
  */
 
+/** The state's parts, P values each, in this order: parameters, AdamW's m, AdamW's v. */
+export const STATE_PARTS = 3;
+
+/** Length of the training state over `paramCount` trainable values: 3 x P. */
+export function stateLength(paramCount: number): number {
+  return STATE_PARTS * paramCount;
+}
+
+/** P, the number of trainable values, of a training state of `length` values. */
+export function paramCountOf(length: number): number {
+  if (length % STATE_PARTS !== 0) {
+    throw new Error(`a training state holds ${STATE_PARTS} x P values; ${length} is not a multiple of ${STATE_PARTS}`);
+  }
+  return length / STATE_PARTS;
+}
+
 export interface ParamSlot {
   readonly name: string;
   readonly dims: readonly number[];
@@ -79,15 +95,15 @@ export function gatherParams(graph: Graph, layout: FlatLayout): Float32Array {
 
 /** A fresh training state: the parameters, then zero first and second moments. */
 export function initialState(params: Float32Array): Float32Array {
-  const state = new Float32Array(params.length * 3);
+  const state = new Float32Array(stateLength(params.length));
   state.set(params, 0);
   return state;
 }
 
 /** The parameter part of a state (a view, not a copy). */
 export function paramsOf(state: Float32Array, layout: FlatLayout): Float32Array {
-  if (state.length !== layout.size * 3 && state.length !== layout.size) {
-    throw new Error(`state has ${state.length} values; expected ${layout.size * 3} (3 x ${layout.size} parameters) or ${layout.size}`);
+  if (state.length !== stateLength(layout.size) && state.length !== layout.size) {
+    throw new Error(`state has ${state.length} values; expected ${stateLength(layout.size)} (${STATE_PARTS} x ${layout.size} parameters) or ${layout.size}`);
   }
   return state.subarray(0, layout.size);
 }

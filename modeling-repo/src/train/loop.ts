@@ -1,5 +1,5 @@
 import type { BatchLoader, ChipSet } from '../data/index.js';
-import { meanF2, binarize } from '../eval/index.js';
+import { meanF2, binarize } from '../metric/index.js';
 import { saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import type { EvalEngine, StepEngine } from './device/engines.js';
 import { learningRate, type LrScheduleConfig } from './lr-schedule.js';

@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { paramCountOf } from './flat-params.js';
 import { STATE_INPUTS, STATE_OUTPUTS } from './training-graph.js';
 
 /**
@@ -7,10 +8,7 @@ import { STATE_INPUTS, STATE_OUTPUTS } from './training-graph.js';
  * and ONNX Runtime writes the new state straight into the runner's buffer on the way out.
  */
 function thirds(state: Float32Array, names: readonly string[]): Record<string, ort.Tensor> {
-  const p = state.length / names.length;
-  if (!Number.isInteger(p)) {
-    throw new Error(`training state has ${state.length} values, not ${names.length} x P`);
-  }
+  const p = paramCountOf(state.length);
   return Object.fromEntries(names.map((name, i) => [name, new ort.Tensor('float32', state.subarray(i * p, (i + 1) * p), [p])]));
 }
 

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { describe, expect, it } from '@jest/globals';
 import ort from 'onnxruntime-node';

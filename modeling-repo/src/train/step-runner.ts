@@ -1,9 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../data/index.js';
+import { IMAGE } from '../contract/index.js';
 import { stateFeeds, stateFetches } from './state-io.js';
 import { LOSS, LR, STEP, TARGET } from './training-graph.js';
-
-const IMAGE = 'image';
 
 /**
  * Runs the generated training-step graph: the whole flat state goes in and comes back updated,

@@ -2,6 +2,7 @@ import { attr, differentiate, earliestLevelOrder, foldMovementChains, GraphBuild
 import { appendAdamW, type AdamWHyper } from './adamw.js';
 import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
+import { IMAGE, LOGITS, PROBABILITIES } from '../contract/index.js';
 
 export { bakeParams } from './flat-params.js';
 
@@ -34,9 +35,6 @@ export const LR = 'lr';
 export const STEP = 'step';
 export const LOSS = 'loss';
 export const GRADS = 'grads';
-const IMAGE = 'image';
-const LOGITS = 'logits';
-const PROBABILITIES = 'probabilities';
 
 export interface TrainingGraphOptions {
   /** Fixed batch size B of the step. */

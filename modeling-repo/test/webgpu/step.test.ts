@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { expect, it } from '@jest/globals';
 import { selectTrainable, tinyCnnClassifier } from '../../src/backbone/index.js';

@@ -1,5 +1,5 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { beforeAll, expect, it } from '@jest/globals';
 import { decodeChip } from '../../src/data/index.js';

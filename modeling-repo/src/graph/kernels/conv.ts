@@ -77,17 +77,6 @@ export function convOutSpatial(input: readonly Dim[], g: ConvGeometry): Dim[] {
   );
 }
 
-/** The ONNX attributes that reproduce a geometry explicitly (for Conv/ConvTranspose in gradients). */
-export function geometryAttrs(g: ConvGeometry): Attrs {
-  return {
-    kernel_shape: { kind: 'ints', value: [...g.kernel] },
-    strides: { kind: 'ints', value: [...g.strides] },
-    dilations: { kind: 'ints', value: [...g.dilations] },
-    pads: { kind: 'ints', value: [...g.pads] },
-    group: { kind: 'int', value: g.group },
-  };
-}
-
 export interface ConvShapes {
   readonly n: number;
   readonly cin: number;

@@ -1,28 +1,10 @@
 import { intAttr } from '../attrs.js';
-import type { DType } from '../ir.js';
+import { dtypeFromOnnx, ONNX_DTYPE } from '../ir.js';
 import { present } from '../kernels/elementwise.js';
 import { need } from '../shape.js';
 import { isFloat, makeTensor, refDType, toFloat64 } from '../tensor.js';
 import { dy0 } from './grad-util.js';
 import type { OpRule } from './op-rule.js';
-
-/** ONNX TensorProto.DataType codes of the dtypes the IR knows. */
-export const ONNX_DTYPE: Readonly<Record<DType, number>> = {
-  float32: 1,
-  uint8: 2,
-  int32: 6,
-  int64: 7,
-  bool: 9,
-  float64: 11,
-};
-
-export function dtypeFromOnnx(code: number): DType {
-  const hit = (Object.keys(ONNX_DTYPE) as DType[]).find((k) => ONNX_DTYPE[k] === code);
-  if (hit === undefined) {
-    throw new Error(`unsupported ONNX data type ${code}`);
-  }
-  return hit;
-}
 
 export const cast: OpRule = {
   op: 'Cast',

@@ -5,14 +5,19 @@
  * MatMul), instead of ConvTranspose for depthwise layers (one tiny GEMM + col2im per channel)
  * and per-tap Slice/Mul/ReduceSum for weight gradients:
  *
- * - input gradient of depthwise and of stride-1 dense convs: a Conv of dy (zero-stuffed when
- *   strided) with the spatially flipped (and, for dense, transposed) kernel;
- * - weight gradient of 1x1 convs: one batched MatMul dy_n x_n^T (the Transpose fuses into
+ * - input gradient of stride-1, undilated depthwise and dense (group 1) convs: a Conv of dy with
+ *   the spatially flipped (and, for dense, transposed) kernel; strided convs keep ConvTranspose
+ *   (zero-stuffing dy measured slower);
+ * - 1x1 convs (stride 1, no pads) on maps of under 64 pixels: both gradients from one GEMM over
+ *   the whole batch, dy laid out [Cout, N*HW] once;
+ * - weight gradient of other 1x1 convs: one batched MatMul dy_n x_n^T (the Transpose fuses into
  *   ONNX Runtime's FusedMatMul) and a ReduceSum over the batch;
- * - weight gradient of depthwise convs: one grouped Conv that correlates each channel's input
- *   with its dy over the batch (x and dy laid out channel-major, dilation = forward stride).
+ * - weight gradient of undilated depthwise convs on maps of up to 16 pixels: one Conv with C
+ *   groups of N channels that correlates each channel's input with its dy over the batch (x and
+ *   dy laid out channel-major, dilation = forward stride).
  *
- * Everything else falls back to the plain rule of conv-grad.ts.
+ * Everything else (the input gradient of strided convs, the weight gradient of larger depthwise
+ * maps and of dense kxk convs, the bias) is the plain rule's, conv-grad.ts.
  */
 import type { GradContext, GradFn } from './op-rule.js';
 import { attr } from '../ir.js';

@@ -1,12 +1,16 @@
 /**
- * Conv gradients as standard ONNX ops, chosen for speed on ONNX Runtime's CPU kernels:
+ * The plain Conv gradient rule, standard ONNX ops for any geometry. The registry's Conv rule
+ * (conv-grad-fast.ts) wraps it and replaces parts where faster forms apply; the NCHWc rule
+ * (nchwc-conv-grad.ts) falls back on its pieces.
  * - input: one ConvTranspose with the forward geometry (output_padding recovers the input size);
  * - weight, depthwise: one Conv with N*C groups (x as input, dy as kernel, strides as dilations).
- *   Measured with src/graph/bench-depthwise.ts on MobileNetV2-sized layers (batch 32), it beat the
+ *   Measured with bench/depthwise.ts on MobileNetV2-sized layers (batch 32), it beat the
  *   sum over kernel taps (Slice * dy, ReduceSum) by 1.3-3x on ONNX Runtime 1.30's CPU provider;
  * - weight, other groups: a sum over kernel taps, each a strided Slice of the padded input
  *   contracted with dy by one batched MatMul (x and dy are transposed once);
  * - bias: ReduceSum of dy over batch and space.
+ * The other depthwise forms (taps, C groups of N channels) are here for the registry's rule and
+ * for bench/depthwise.ts.
  */
 import type { GraphBuilder } from '../builder.js';
 import type { Attrs } from '../ir.js';

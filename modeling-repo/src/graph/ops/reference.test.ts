@@ -1,10 +1,10 @@
 /**
- * @jest-environment ./src/train/testing/ort-environment.ts
+ * @jest-environment ./test/support/ort-environment.ts
  */
 import { describe, expect, it } from '@jest/globals';
 import { GraphBuilder } from '../builder.js';
 import { evaluateGraph } from '../evaluate.js';
-import { randomTensor, runOrt } from '../gradcheck.js';
+import { randomTensor, runOrt } from '../../../test/support/gradcheck.js';
 import type { Attrs, Tensor } from '../ir.js';
 import { convGeometry } from '../kernels/conv.js';
 import { RULES } from '../registry.js';

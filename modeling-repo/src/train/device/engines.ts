@@ -1,5 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import type { Device } from '../../config/index.js';
+import { LOGITS } from '../../contract/index.js';
 import type { Graph } from '../../graph/index.js';
 import { toOnnxBytes } from '../../onnx/index.js';
 import { Evaluator } from '../evaluator.js';
@@ -39,7 +40,7 @@ export interface EngineRequest {
 
 /** The WebGPU provider, with the step's new state kept on the GPU (fed back as the next step's input). */
 export const WEBGPU_STEP_OUTPUTS: ort.InferenceSession.SessionOptions['preferredOutputLocation'] = {
-  ...Object.fromEntries(STATE_OUTPUTS.map((name) => [name, 'gpu-buffer' as const])), logits: 'gpu-buffer',
+  ...Object.fromEntries(STATE_OUTPUTS.map((name) => [name, 'gpu-buffer' as const])), [LOGITS]: 'gpu-buffer',
 };
 
 async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {

@@ -1,8 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../../data/index.js';
 import { LR, STEP, TARGET } from '../training-graph.js';
+import { IMAGE } from '../../contract/index.js';
 
-const IMAGE = 'image';
 const RGB = 3;
 
 /** The host inputs of one training step besides the state: the batch, its labels, lr and step. */

@@ -3,8 +3,7 @@ import type { Batch } from '../../data/index.js';
 import { LOSS, STATE_INPUTS, STATE_OUTPUTS } from '../training-graph.js';
 import { stepFeeds } from './feeds.js';
 import type { GpuTransfer } from './transfer.js';
-
-const LOGITS = 'logits';
+import { LOGITS } from '../../contract/index.js';
 
 /**
  * Runs the training-step graph with the state (parameters and AdamW moments) living on the GPU:

@@ -1,15 +1,16 @@
-/* eslint-disable @typescript-eslint/no-magic-numbers -- a benchmark: the layer table and fill values are data */
 /**
- * Measures the two formulations of the depthwise Conv weight gradient on MobileNetV2-sized layers
- * with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy, ReduceSum) that the Conv
- * gradient rule uses, and one Conv with N*C groups. Run: `npx tsx src/graph/bench-depthwise.ts`.
+ * Measures the three formulations of the depthwise Conv weight gradient in src/graph/ops/conv-grad.ts
+ * on MobileNetV2-sized layers with ONNX Runtime's CPU provider: the sum over kernel taps (Slice * dy,
+ * ReduceSum), one Conv with N*C groups (what the plain rule uses), and one Conv with C groups of N
+ * channels (what the registry's rule, conv-grad-fast.ts, uses for maps of up to 16 pixels).
+ * Run: `npx tsx bench/depthwise.ts`.
  */
 import * as ort from 'onnxruntime-node';
-import { toOnnxBytes } from '../onnx/serialize.js';
-import { GraphBuilder } from './builder.js';
-import { convGeometry } from './kernels/conv.js';
-import type { ConvGradShapes } from './ops/conv-grad.js';
-import { depthwiseWeightGradChannelConv, depthwiseWeightGradGroupedConv, depthwiseWeightGradTaps } from './ops/conv-grad.js';
+import { toOnnxBytes } from '../src/onnx/index.js';
+import { GraphBuilder } from '../src/graph/index.js';
+import { convGeometry } from '../src/graph/kernels/conv.js';
+import type { ConvGradShapes } from '../src/graph/ops/conv-grad.js';
+import { depthwiseWeightGradChannelConv, depthwiseWeightGradGroupedConv, depthwiseWeightGradTaps } from '../src/graph/ops/conv-grad.js';
 
 const BATCH = 32;
 const KERNEL = 3;
@@ -57,7 +58,7 @@ async function timeIt(bytes: Uint8Array, size: number, c: number, stride: number
 }
 
 async function main(): Promise<void> {
-  console.log('depthwise 3x3 weight gradient, batch 32, ms per run (taps vs grouped conv)');
+  console.log('depthwise 3x3 weight gradient, batch 32, ms per run (taps, N*C-group conv, C-group conv)');
   for (const [size, c, stride] of LAYERS) {
     const taps = await timeIt(graphFor(size, c, stride, depthwiseWeightGradTaps), size, c, stride);
     const grouped = await timeIt(graphFor(size, c, stride, depthwiseWeightGradGroupedConv), size, c, stride);

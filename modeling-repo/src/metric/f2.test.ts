@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { binarize, evaluateProbabilities, fbetaFromCounts, meanF2, perClassMetrics, sampleF2 } from './metrics.js';
+import { binarize, evaluateProbabilities, fbetaFromCounts, meanF2, perClassMetrics, sampleF2 } from './f2.js';
 
 // Hand-computed with F2 = 5 tp / (4 |true| + |pred|), 0 when both sets are empty
 // (scikit-learn's fbeta_score(beta=2, average='samples', zero_division=0)).

@@ -4,7 +4,7 @@ import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
  * Jest runs each test file in its own VM context, whose typed-array constructors differ from
  * Node's. onnxruntime-node creates its output arrays in Node's context and then checks them with
  * `instanceof Float32Array` from the test's context, which fails. Tests that run ONNX Runtime
- * sessions use this environment (docblock `@jest-environment ./src/train/testing/ort-environment.ts`),
+ * sessions use this environment (docblock `@jest-environment ./test/support/ort-environment.ts`),
  * which gives the test context Node's own typed-array constructors.
  */
 const SHARED = [

@@ -1,5 +1,5 @@
-import { attr, GraphBuilder, type Graph } from '../graph/index.js';
-import { createRng } from '../util/random.js';
+import { attr, GraphBuilder, type Graph } from '../../src/graph/index.js';
+import { createRng } from '../../src/util/random.js';
 
 /**
  * A tiny classifier with the bundle's contract (uint8 [N, S, S, 3] in, 17 sigmoid probabilities

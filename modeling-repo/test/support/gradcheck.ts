@@ -4,13 +4,13 @@
  * fixed random weighting of the checked output, so every output element matters.
  */
 import * as ort from 'onnxruntime-node';
-import { toOnnxBytes } from '../onnx/serialize.js';
-import { differentiate } from './autodiff.js';
-import type { GraphBuilder } from './builder.js';
-import type { Graph, Tensor } from './ir.js';
-import { evaluateGraph } from './evaluate.js';
-import { staticShape } from './shape.js';
-import { makeTensor, toFloat64 } from './tensor.js';
+import { toOnnxBytes } from '../../src/onnx/index.js';
+import { differentiate } from '../../src/graph/autodiff.js';
+import type { GraphBuilder } from '../../src/graph/builder.js';
+import type { Graph, Tensor } from '../../src/graph/ir.js';
+import { evaluateGraph } from '../../src/graph/evaluate.js';
+import { staticShape } from '../../src/graph/shape.js';
+import { makeTensor, toFloat64 } from '../../src/graph/tensor.js';
 
 const DEFAULT_STEP = 1e-4;
 const DEFAULT_MAX_COORDS = 24;
