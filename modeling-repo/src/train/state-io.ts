@@ -7,31 +7,41 @@ import { STATE_INPUTS, STATE_OUTPUTS } from './training-graph.js';
  * outputs. The tensors are views of the one host array, so no values are copied on the way in,
  * and ONNX Runtime writes the new state straight into the runner's buffer on the way out.
  */
-function thirds(state: Float32Array, names: readonly string[]): Record<string, ort.Tensor> {
+
+/** The state's three parts (views, in STATE_INPUTS order). */
+export function stateParts(state: Float32Array): Float32Array[] {
   const p = paramCountOf(state.length);
-  return Object.fromEntries(names.map((name, i) => [name, new ort.Tensor('float32', state.subarray(i * p, (i + 1) * p), [p])]));
+  return STATE_INPUTS.map((_, i) => state.subarray(i * p, (i + 1) * p));
+}
+
+/** One state array from its parts, in order. */
+export function joinState(parts: readonly Float32Array[]): Float32Array {
+  const joined = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  parts.reduce((offset, part) => { joined.set(part, offset); return offset + part.length; }, 0);
+  return joined;
+}
+
+function named(state: Float32Array, names: readonly string[]): Record<string, ort.Tensor> {
+  return Object.fromEntries(stateParts(state).map((part, i) => [names[i] ?? '', new ort.Tensor('float32', part, [part.length])]));
 }
 
 /** The step's state inputs, viewing `state`. */
 export function stateFeeds(state: Float32Array): Record<string, ort.Tensor> {
-  return thirds(state, STATE_INPUTS);
+  return named(state, STATE_INPUTS);
 }
 
 /** Pre-allocated state outputs that write the new state into `next`. */
 export function stateFetches(next: Float32Array): Record<string, ort.Tensor> {
-  return thirds(next, STATE_OUTPUTS);
+  return named(next, STATE_OUTPUTS);
 }
 
-/** The new state from a run whose outputs ONNX Runtime allocated: the three thirds, joined. */
+/** The new state from a run whose outputs ONNX Runtime allocated: the three parts, joined. */
 export function stateFromOutputs(out: Readonly<Record<string, ort.Tensor | undefined>>): Float32Array {
-  const parts = STATE_OUTPUTS.map((name) => {
+  return joinState(STATE_OUTPUTS.map((name) => {
     const data = out[name]?.data;
     if (!(data instanceof Float32Array)) {
       throw new Error(`training step graph returned no float32 "${name}"`);
     }
     return data;
-  });
-  const joined = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((offset, part) => { joined.set(part, offset); return offset + part.length; }, 0);
-  return joined;
+  }));
 }

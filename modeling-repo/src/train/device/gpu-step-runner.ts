@@ -1,5 +1,6 @@
 import type * as ort from 'onnxruntime-node';
 import type { Batch } from '../../data/index.js';
+import { joinState, stateParts } from '../state-io.js';
 import { LOSS, STATE_INPUTS, STATE_OUTPUTS } from '../training-graph.js';
 import { stepFeeds } from './feeds.js';
 import type { GpuTransfer } from './transfer.js';
@@ -30,9 +31,8 @@ export class GpuStepRunner {
   private async stateTensors(state: Float32Array): Promise<ort.Tensor[]> {
     if (state === this.token && this.current !== undefined) return this.current;
     if (state.length === 0) throw new Error('GpuStepRunner: this state handle is stale (a newer state replaced it)');
-    const p = state.length / STATE_INPUTS.length;
     const parts: ort.Tensor[] = [];
-    for (let i = 0; i < STATE_INPUTS.length; i++) parts.push(await this.transfer.upload(state.subarray(i * p, (i + 1) * p)));
+    for (const part of stateParts(state)) parts.push(await this.transfer.upload(part));
     this.replace(parts);
     this.token = state;
     return parts;
@@ -62,8 +62,7 @@ export class GpuStepRunner {
     if (state !== this.token || this.current === undefined) return state;
     const parts: Float32Array[] = [];
     for (const tensor of this.current) parts.push(await this.transfer.download(tensor));
-    const host = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
-    parts.forEach((part, i) => { host.set(part, i * part.length); });
+    const host = joinState(parts);
     this.token = host;
     return host;
   }
