@@ -8,13 +8,12 @@ describe('loadConfig', () => {
   it('gives the documented defaults', () => {
     const c = loadConfig({}, '/srv/app');
     expect(c).toMatchObject({
-      port: 8080, host: '0.0.0.0', maxFiles: 64, maxFileBytes: 10 * 1024 * 1024, maxBatch: 16, maxQueueDelayUs: 500,
+      port: 8080, host: '0.0.0.0', maxFiles: 64, maxFileBytes: 10 * 1024 * 1024, maxBatch: 32, maxQueueDelayUs: 500,
       maxQueue: 1024, logLevel: 'info', apiKey: undefined, corsOrigins: [], verifyGolden: true, requestTimeoutMs: 30000,
       ortDevice: 'cpu',
     });
     expect(c.modelDir).toBe('/srv/app/models');
-    expect(c.decodeConcurrency).toBe(4);
-    expect(loadConfig({ UV_THREADPOOL_SIZE: '8' }).decodeConcurrency).toBe(8);
+    expect(c.decodeConcurrency).toBe(0);
     expect(Object.isFrozen(c)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 /**
- * Images decode through one FIFO queue, DECODE_CONCURRENCY at a time: a later small image does not
- * overtake an earlier large one, and images beyond the limit wait (as bytes) instead of decoding.
+ * By default every image starts decoding at once. With DECODE_CONCURRENCY=N images decode through
+ * one FIFO queue, N at a time: a later small image does not overtake an earlier large one, and images
+ * beyond the limit wait (as bytes) instead of decoding.
  */
 import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +34,14 @@ describe('decode queue', () => {
     expect(finished).toEqual(images.map((i) => i.name));
     expect(done.map((p) => [p.width, p.height])).toEqual([[1536, 1536], ...images.slice(1).map(() => [256, 256])]);
     expect(app.predictor.decodeBacklog).toBe(0);
+  });
+
+  it('starts every decode at once by default (DECODE_CONCURRENCY=0)', async () => {
+    app = await buildTestApp();
+    const small = (await tinyBundle()).images[0]!.bytes;
+    const prepared = Array.from({ length: 10 }, (_, i) => app!.predictor.prepare({ name: `chip_${i}.jpg`, bytes: small }));
+    expect(app.predictor.decodeBacklog).toBe(0);
+    expect((await Promise.all(prepared)).map((p) => p.name)).toEqual(Array.from({ length: 10 }, (_, i) => `chip_${i}.jpg`));
   });
 
   it('runs DECODE_CONCURRENCY decodes at once and queues the rest', async () => {

@@ -3,13 +3,13 @@
  * with one bad image is refused as a whole, naming the first bad file in request order, so no image's
  * result is lost or returned silently incomplete.
  *
- * Decoding goes through one FIFO queue with DECODE_CONCURRENCY images at a time (default the libuv
- * threadpool size, 4, which is what runs sharp's decodes). Started all at once, under load every waiting image's decode (sharp's threads, libvips'
- * threads) competes for the cores with the event loop and the inference thread: the event loop then
- * stalls for hundreds of milliseconds, requests are read late and out of turn, and some wait several
- * batches (64 clients on 2 cores: p99 3-4x p50, a few requests several seconds). Queued, images
- * decode in arrival order, enter the batcher in arrival order, and the cores go to the work that
- * finishes requests; the waiting ones cost only their bytes.
+ * Decoding: by default (DECODE_CONCURRENCY=0) every image starts decoding the moment its bytes are
+ * in, on sharp's threads. A bounded FIFO queue (DECODE_CONCURRENCY=N, N at a time, the rest waiting as
+ * bytes in arrival order) was the default for a while, against event-loop stalls seen on a heavily
+ * shared machine; measured on an idle 2-core machine with the baseline bundle and 64 clients it cost
+ * throughput and gained no tail latency: 384-417 images/s queued 4 at a time against 444-497
+ * unbounded, p99/p50 1.48-1.59 against 1.48-1.79 (README, "Benchmark"). Setting N still bounds the
+ * memory and threads that decodes take when images arrive faster than the cores decode them.
  */
 import fp from 'fastify-plugin';
 import fastq, { type queueAsPromised } from 'fastq';
@@ -42,7 +42,8 @@ export class Predictor {
 
   constructor(private readonly deps: PredictorDeps) {
     const limits = { maxPixels: deps.maxImagePixels };
-    this.decodes = fastq.promise(({ image, card }: DecodeTask) => prepareImage(image.bytes, image.name, card, limits), deps.decodeConcurrency);
+    const concurrency = deps.decodeConcurrency > 0 ? deps.decodeConcurrency : Infinity;
+    this.decodes = fastq.promise(({ image, card }: DecodeTask) => prepareImage(image.bytes, image.name, card, limits), concurrency);
   }
 
   /** Images queued for decoding, not yet started. */
@@ -50,7 +51,7 @@ export class Predictor {
     return this.decodes.length();
   }
 
-  /** Queues one image for decoding (in arrival order); the promise rejects with a 4xx RequestError naming the file. */
+  /** Starts or queues one image's decoding (in arrival order); the promise rejects with a 4xx RequestError naming the file. */
   prepare(image: NamedImage): Promise<PreparedImage> {
     // The card now, not when its turn comes: the image is decoded for the model it was sent to.
     const card = this.deps.model.require().card;
