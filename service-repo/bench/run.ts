@@ -5,7 +5,8 @@
  *      is the ceiling) and the single-image time;
  *   2. the service (src/server.ts in a child process) with 1, 8 and 64 concurrent clients (autocannon),
  *      each request one chip: images/s, p50 and p99 latency, and p99 over p50;
- *   3. the service's peak RSS during the 64-client run;
+ *   3. the service's peak RSS during the 64-client run (and, on a GPU provider, the host-device
+ *      transfer times of one batch, bench/transfers.ts);
  *   4. the ceiling again at its batch size once the service is stopped, and the 64-client throughput as
  *      a share of the mean of the two ceilings.
  * Uses the bundle in MODEL_DIR when set, otherwise a tiny generated one (and says which).
@@ -15,13 +16,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { noArguments, ORT_DEVICES } from '../src/config/index.js';
 import { prepareImage } from '../src/image/index.js';
 import { OnnxModel, readBundle, type Bundle } from '../src/inference/index.js';
 import { writeTinyBundle } from '../test/helpers/tiny-bundle.js';
+import { batchTransfers } from './transfers.js';
 
 const USAGE = `usage: [MODEL_DIR=BUNDLE] [BENCH_SECONDS=6] [ORT_DEVICE=cpu|webgpu] npm run bench
 
@@ -60,7 +62,7 @@ async function ceilingFor(model: OnnxModel, chip: Buffer, batch: number): Promis
   return { batch, imagesPerSecond: images / seconds, msPerImage: (seconds * 1000) / images };
 }
 
-async function inProcess(bundle: Bundle, chip: Buffer): Promise<{ results: Ceiling[]; singleMs: number }> {
+async function inProcess(bundle: Bundle, chip: Buffer): Promise<{ results: Ceiling[]; singleMs: number; imageBytes: number }> {
   const model = await OnnxModel.load(bundle, { threads: 0, device: DEVICE });
   await model.run([new Uint8Array(model.imageBytes)]);
   const results: Ceiling[] = [];
@@ -75,7 +77,7 @@ async function inProcess(bundle: Bundle, chip: Buffer): Promise<{ results: Ceili
   }
   await model.release();
   times.sort((a, b) => a - b);
-  return { results, singleMs: times[Math.floor(times.length / 2)]! };
+  return { results, singleMs: times[Math.floor(times.length / 2)]!, imageBytes: model.imageBytes };
 }
 
 /** The in-process ceiling at one batch size, in a fresh session (after the service phases). */
@@ -122,20 +124,27 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? '0') * 1024;
 }
 
-async function load(url: string, chip: { name: string; bytes: Buffer }, connections: number, pid: number): Promise<{ rps: number; p50: number; p99: number; errors: number; peakRss: number }> {
+interface LoadResult { rps: number; p50: number; p99: number; errors: number; peakRss: number; clientCpu: number }
+
+async function load(url: string, chip: { name: string; bytes: Buffer }, connections: number, pid: number): Promise<LoadResult> {
   const form = new FormData();
   form.append('images', new Blob([chip.bytes], { type: 'image/jpeg' }), chip.name);
   const request = new Request('http://x/', { method: 'POST', body: form });
   const body = Buffer.from(await request.arrayBuffer());
   let peakRss = rssOf(pid);
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssOf(pid)); }, 50);
+  // The load generator runs in this process, on the service's cores: its CPU time is their share it took.
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
   const result = await autocannon({
     url: `${url}/v1/predict`, method: 'POST', body, connections, duration: SECONDS,
     headers: { 'content-type': request.headers.get('content-type')! },
   });
   clearInterval(sampler);
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - started) / availableParallelism();
   const errors = result.errors + result.non2xx;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, peakRss };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, peakRss, clientCpu };
 }
 
 async function main(): Promise<void> {
@@ -150,11 +159,17 @@ async function main(): Promise<void> {
   console.log(`bundle: ${bundle.card.name} ${bundle.card.version} (S=${bundle.card.input.size}) from ${temp === undefined ? dir : 'a tiny generated bundle (set MODEL_DIR for a real one)'}`);
   console.log(`chip: ${chip.name} (${chip.bytes.length} bytes); ${SECONDS} s per phase`);
 
-  const { results, singleMs } = await inProcess(bundle, chip.bytes);
+  const { results, singleMs, imageBytes } = await inProcess(bundle, chip.bytes);
   const best = results.reduce((a, b) => (b.imagesPerSecond > a.imagesPerSecond ? b : a));
   console.log(`\nin-process (decode + resize + inference on ${DEVICE}, no HTTP)`);
   for (const r of results) console.log(`  batch ${String(r.batch).padStart(3)}: ${r.imagesPerSecond.toFixed(0).padStart(7)} images/s`);
   console.log(`  ceiling: ${best.imagesPerSecond.toFixed(0)} images/s at batch ${best.batch}; single image ${singleMs.toFixed(2)} ms (median)`);
+  if (DEVICE !== undefined && DEVICE !== 'cpu') {
+    // What crosses between host and GPU per run: the pixels up, the probabilities down.
+    const t = await batchTransfers(DEVICE, best.batch, imageBytes, bundle.card.labels.length);
+    const share = (100 * (t.uploadMs + t.downloadMs)) / best.msPerImage / best.batch;
+    console.log(`  host-device transfers per batch of ${best.batch}: upload ${t.uploadMs.toFixed(2)} ms, download ${t.downloadMs.toFixed(2)} ms (${share.toFixed(1)}% of the batch's in-process time)`);
+  }
 
   const { child, url } = await startService(dir);
   console.log(`\nservice on ${url} (pid ${child.pid}), one chip per request, multipart`);
@@ -164,7 +179,7 @@ async function main(): Promise<void> {
     const r = await load(url, chip, clients, child.pid!);
     if (clients === 1) single = r.p50;
     last = r.rps;
-    const rss = clients === 64 ? `, peak RSS ${(r.peakRss / MB).toFixed(0)} MB` : '';
+    const rss = clients === 64 ? `, peak RSS ${(r.peakRss / MB).toFixed(0)} MB, load generator ${(100 * r.clientCpu).toFixed(0)}% of the CPUs` : '';
     // p99 over p50: a batching server serving in arrival order keeps it near 1 (aim <= 2 at 64 clients).
     const spread = r.p50 > 0 ? (r.p99 / r.p50).toFixed(2) : 'n/a';
     console.log(`  ${String(clients).padStart(2)} clients: ${r.rps.toFixed(0).padStart(6)} images/s, p50 ${r.p50} ms, p99 ${r.p99} ms, p99/p50 ${spread}, errors ${r.errors}${rss}`);

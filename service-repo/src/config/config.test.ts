@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { cleanTempDirs, tempDir } from '../../test/helpers/app.js';
 import { ConfigError, defaultModelDir, loadConfig } from './config.js';
@@ -14,6 +15,9 @@ describe('loadConfig', () => {
     });
     expect(c.modelDir).toBe('/srv/app/models');
     expect(c.decodeConcurrency).toBe(0);
+    // Every core but one runs inference; the last one is left to HTTP and decoding.
+    expect(c.ortThreads).toBe(Math.max(1, availableParallelism() - 1));
+    expect(loadConfig({ ORT_THREADS: '3' }).ortThreads).toBe(3);
     expect(Object.isFrozen(c)).toBe(true);
   });
 

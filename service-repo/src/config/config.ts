@@ -4,6 +4,7 @@
  * the service at start with a message naming the variable, the expected form and the value.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -38,6 +39,7 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   readonly shutdownTimeoutMs: number;
   readonly maxEventLoopDelayMs: number;
+  /** ONNX Runtime intra-op threads (ORT_THREADS; 0 there: every core but one, at least one). */
   readonly ortThreads: number;
   /** Images decoded at once, the rest waiting their turn in arrival order; 0: no bound. */
   readonly decodeConcurrency: number;
@@ -73,6 +75,8 @@ const INT_VARS = {
   KEEP_ALIVE_TIMEOUT_MS: { def: 72_000, min: 0, max: 3_600_000 },
   SHUTDOWN_TIMEOUT_MS: { def: 10_000, min: 0, max: 3_600_000 },
   MAX_EVENT_LOOP_DELAY_MS: { def: 1000, min: 0, max: 60_000 },
+  // 0: one per core but one (at least one): the remaining core parses HTTP and decodes images while a
+  // batch runs. 64 clients on 2 cores: 454-617 images/s with 1 thread, 400-484 with 2 (README, "Benchmark").
   ORT_THREADS: { def: 0, min: 0, max: 256 },
   // 0: no bound, every image starts decoding when its bytes are in (the fastest at 64 clients on 2
   // cores, see plugins/app/predictor.ts); N: at most N at once, the rest wait in arrival order.
@@ -156,6 +160,11 @@ export function defaultModelDir(cwd: string): string {
   return hasModel(local) || !hasModel(sibling) ? local : sibling;
 }
 
+/** The default ONNX Runtime intra-op threads: every core but one, at least one. */
+function inferenceThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 /** Reads and validates the whole configuration; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const problems: string[] = [];
@@ -179,7 +188,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS'),
     maxEventLoopDelayMs: int('MAX_EVENT_LOOP_DELAY_MS'),
-    ortThreads: int('ORT_THREADS'),
+    ortThreads: int('ORT_THREADS') || inferenceThreads(),
     decodeConcurrency: int('DECODE_CONCURRENCY'),
     ortDevice: readOrtDevice(env, problems),
     verifyGolden: readBool(env, 'VERIFY_GOLDEN', true, problems),
