@@ -30,6 +30,20 @@ async function loadError(promise: Promise<unknown>): Promise<ConfigError> {
 }
 
 describe('loadConfig', () => {
+  it('makes exp=release the baseline trained the same way, exported with test-time augmentation', async () => {
+    const env = { PLANET_DATA_DIR: '/data/planet', BACKBONES_DIR: '/data/backbones' };
+    const release = (await loadConfig({ configDir: CONFIG_DIR, exp: 'release', overrides: [], env })).config;
+    const baseline = (await loadConfig({ configDir: CONFIG_DIR, exp: 'baseline', overrides: [], env })).config;
+    expect(release.export.tta).toBe(true);
+    expect(baseline.export.tta).toBe(false);
+    expect({ data: release.data, model: release.model, train: release.train, seed: release.seed }).toEqual({
+      data: baseline.data,
+      model: baseline.model,
+      train: baseline.train,
+      seed: baseline.seed,
+    });
+  });
+
   it('applies defaults < experiment < command line and tracks each key’s source', async () => {
     const { config, sources } = await loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', overrides: ['train.batchSize=8'], env: {} });
     expect(config.experiment).toBe('smoke');
@@ -118,7 +132,7 @@ describe('loadConfig', () => {
   it('names the missing experiment file and lists the available ones', async () => {
     const error = await loadError(loadConfig({ configDir: CONFIG_DIR, exp: 'nosuch', env: {} }));
     expect(error.message).toContain('experiment file configs/exp/nosuch.yaml not found');
-    expect(error.message).toContain('available experiments: baseline, smoke');
+    expect(error.message).toContain('available experiments: baseline, release, smoke');
   });
 
   it('names the line of invalid YAML', async () => {
