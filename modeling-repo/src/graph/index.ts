@@ -14,4 +14,5 @@ export { lowerToNchwc } from './nchwc-lowering.js';
 export type { NchwcOptions } from './nchwc-lowering.js';
 export { blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout.js';
 export { foldMovementChains } from './fold-movement.js';
+export { transposeByMatMul } from './transpose-by-matmul.js';
 export { earliestLevelOrder } from './schedule.js';

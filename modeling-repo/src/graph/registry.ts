@@ -19,6 +19,7 @@ import { equal } from './ops/equal.js';
 import { exp } from './ops/exp.js';
 import { expand } from './ops/expand.js';
 import { flatten } from './ops/flatten.js';
+import { fusedMatMul } from './ops/fused-matmul.js';
 import { gather } from './ops/gather.js';
 import { gemm } from './ops/gemm.js';
 import { globalAveragePool } from './ops/global-average-pool.js';
@@ -84,6 +85,7 @@ export const RULES: readonly OpRule[] = [
   exp,
   expand,
   flatten,
+  fusedMatMul,
   gather,
   gemm,
   globalAveragePool,

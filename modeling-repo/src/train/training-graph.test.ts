@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import ort from 'onnxruntime-node';
 import { selectTrainable, tinyCnnClassifier } from '../backbone/index.js';
-import { evaluateGraph, GraphBuilder, type Graph } from '../graph/index.js';
+import { evaluateGraph, GraphBuilder, NCHWC_DOMAIN, type Graph } from '../graph/index.js';
 import { toOnnxBytes } from '../onnx/index.js';
 import { adamwReference, appendAdamW, type AdamWState } from './adamw.js';
 import { gatherParams, initialState } from './flat-params.js';
@@ -221,7 +221,7 @@ describe('training step on NCHWc kernels', () => {
         state = stateFromOutputs(r);
       }
       await s.release();
-      return { losses, state, nchwcOps: graph.nodes.filter((n) => n.domain !== undefined).length };
+      return { losses, state, nchwcOps: graph.nodes.filter((n) => n.domain === NCHWC_DOMAIN).length };
     }));
     const [plain, nchwc] = runs;
     expect(plain?.nchwcOps).toBe(0);

@@ -1,4 +1,4 @@
-import { attr, differentiate, earliestLevelOrder, foldMovementChains, GraphBuilder, lowerToNchwc, type Dim, type Graph } from '../graph/index.js';
+import { attr, differentiate, earliestLevelOrder, foldMovementChains, GraphBuilder, lowerToNchwc, transposeByMatMul, type Dim, type Graph } from '../graph/index.js';
 import { appendAdamW, type AdamWHyper } from './adamw.js';
 import { decayMaskVector, flatLayout, lrScaleVector, type FlatLayout, type SlotSpec } from './flat-params.js';
 import { appendBceWithLogits } from './loss.js';
@@ -55,8 +55,20 @@ export interface TrainingGraphOptions {
 }
 
 /** The classifier as the step runs it: lowered onto NCHWc kernels when a block size is given. */
+function onNchwc(nchwcBlock: number | undefined): nchwcBlock is number {
+  return nchwcBlock !== undefined && nchwcBlock !== 0;
+}
+
 function forwardGraph(classifier: Graph, nchwcBlock: number | undefined): Graph {
-  return nchwcBlock === undefined || nchwcBlock === 0 ? classifier : lowerToNchwc(classifier, { block: nchwcBlock });
+  return onNchwc(nchwcBlock) ? lowerToNchwc(classifier, { block: nchwcBlock }) : classifier;
+}
+
+/**
+ * The filters' reorders of a graph on ONNX Runtime's CPU kernels as GEMMs (graph/transpose-by-matmul.ts);
+ * plain graphs, which also run on other execution providers, keep standard ops only.
+ */
+function withCpuTransposes(graph: Graph, nchwcBlock: number | undefined): Graph {
+  return onNchwc(nchwcBlock) ? transposeByMatMul(graph) : graph;
 }
 
 export interface TrainingGraph {
@@ -163,7 +175,7 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   // The filter reorders of the NCHWc kernels and their gradients' reorders cancel: fold them.
   // Named in builder order (forward, backward, optimizer), then written for ONNX Runtime's
   // execution order (graph/schedule.ts).
-  const graph = earliestLevelOrder(namedByPhase(foldMovementChains(b.build()), loss, grads));
+  const graph = earliestLevelOrder(withCpuTransposes(namedByPhase(foldMovementChains(b.build()), loss, grads), options.nchwcBlock));
   return { graph, layout, intermediateBytes: intermediateBytes(b, graph) };
 }
 
@@ -192,7 +204,7 @@ export function buildEvalGraph(classifier: Graph, layout: FlatLayout, batch: Dim
   classifierOverFlat(b, forwardGraph(classifier, nchwcBlock), layout, PARAMS, batch);
   b.output(LOGITS);
   b.output(PROBABILITIES);
-  const built = b.build();
+  const built = withCpuTransposes(b.build(), nchwcBlock);
   const width = outputWidth(classifier);
   return { ...built, outputs: built.outputs.map((o) => ({ ...o, shape: [batch, width] })) };
 }

@@ -22,7 +22,7 @@ function matShapes(a: readonly Dim[], b: readonly Dim[]): Dim[] {
   return [...batch, a[a.length + MATRIX_DIMS] ?? 1, b[b.length - 1] ?? 1];
 }
 
-function evalMatMul(a: Tensor, b: Tensor): Tensor {
+export function evalMatMul(a: Tensor, b: Tensor): Tensor {
   const m = a.dims[a.dims.length + MATRIX_DIMS] ?? 1;
   const k = a.dims[a.dims.length - 1] ?? 1;
   const n = b.dims[b.dims.length - 1] ?? 1;

@@ -20,6 +20,7 @@ interface Case {
   readonly inputs: readonly (Spec | null)[];
   readonly attrs?: Attrs;
   readonly outputs?: number;
+  readonly domain?: string;
 }
 
 const ints = (value: number[]): Attrs[string] => ({ kind: 'ints', value });
@@ -74,6 +75,8 @@ const CASES: Case[] = [
   c('GlobalAveragePool', 'GlobalAveragePool', [[2, 3, 4, 5]]),
   c('Gemm', 'Gemm', [[4, 3], [5, 4], [5]], { transA: int(1), transB: int(1), alpha: float(0.5), beta: float(2) }),
   c('MatMul', 'MatMul', [[2, 3, 4], [4, 2]]),
+  { ...c('FusedMatMul transA', 'FusedMatMul', [[2, 4, 3], [4, 5]], { transA: int(1), alpha: float(0.5) }), domain: 'com.microsoft' },
+  { ...c('FusedMatMul transB', 'FusedMatMul', [[3, 4], [2, 5, 4]], { transB: int(1) }), domain: 'com.microsoft' },
   c('Conv', 'Conv', [[2, 3, 7, 7], [4, 3, 3, 3], [4]], { strides: ints([2, 2]), pads: ints([1, 0, 1, 2]) }),
   c('Conv depthwise', 'Conv', [[1, 4, 6, 6], [4, 1, 3, 3]], { group: int(4), pads: ints([1, 1, 1, 1]) }),
   c('Conv dilated grouped', 'Conv', [[1, 4, 7, 7], [6, 2, 3, 3]], { group: int(2), dilations: ints([2, 1]) }),
@@ -110,7 +113,7 @@ function build(k: Case, seed: number): { b: GraphBuilder; feeds: Record<string, 
     feeds[`in${i}`] = randomTensor(dims, seed * 31 + i, range[0], range[1]);
     return b.input(`in${i}`, 'float32', dims);
   });
-  const outs = b.node(k.op, inputs, k.attrs ?? {}, k.outputs ?? 1);
+  const outs = b.node(k.op, inputs, k.attrs ?? {}, k.outputs ?? 1, k.domain);
   outs.forEach((o) => {
     b.output(o);
   });
