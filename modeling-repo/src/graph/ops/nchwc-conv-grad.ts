@@ -156,13 +156,15 @@ function plainFallbackInputGrad(ctx: GradContext, p: Plan, dz: string): string {
 
 /**
  * A zero bias for the input-gradient conv that is computed from this layer's weight and bias
- * gradients: 0 * sum(dW) (+ 0 * sum(db)), one value per output channel. The values are exact
+ * gradients: 0 * (dW[0] + db[0]), one value per output channel. The values are exact
  * zeros, but the data dependency makes ONNX Runtime compute dW and db before dX. Without it, its
  * execution order runs the whole dX chain first and every layer's dz waits, alive, for its weight
  * gradient at the end of the step: the 128 px step's working memory went from about 330 to 800 MB.
  */
 function orderingBias(b: GraphBuilder, channels: number, grads: readonly (string | null)[]): string | null {
-  const sums = grads.filter((g): g is string => g !== null).map((g) => b.op('ReduceSum', [g], { keepdims: attr.int(0) }));
+  // One value of each gradient is enough for the dependency; a ReduceSum would read all of dW.
+  const firstValue = (g: string): string => b.op('Slice', [b.op('Reshape', [g, b.int64s([-1])]), b.int64s([0]), b.int64s([1])]);
+  const sums = grads.filter((g): g is string => g !== null).map(firstValue);
   const first = sums[0];
   if (first === undefined) {
     return null;
