@@ -266,6 +266,9 @@ function smallCnn(b: GraphBuilder, f: Record<string, Tensor>): { out: string; wr
   return { out: b.op('ReduceMean', [terms], { keepdims: int(0) }), wrt: [w1, b1, dw, db, fc, fcb] };
 }
 
+/** Seed counter at the small CNN's first input (checked away from every kink). */
+const SMALL_CNN_SEED = 95;
+
 const worst: { name: string; rel: number }[] = [];
 
 describe('gradients match float64 finite differences', () => {
@@ -280,6 +283,9 @@ describe('gradients match float64 finite differences', () => {
   });
 
   it('end to end on a small CNN with a BCE-with-logits loss', async () => {
+    // Its own draws, whatever cases come before: a draw that puts a Clip or Relu input at a kink
+    // makes central differences meaningless there.
+    seed = SMALL_CNN_SEED;
     const b = new GraphBuilder('cnn');
     const feeds: Record<string, Tensor> = {};
     const { out, wrt } = smallCnn(b, feeds);

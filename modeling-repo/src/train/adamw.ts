@@ -26,9 +26,10 @@ export interface AdamWValues {
   /** Scalar inputs: learning rate and 1-based step. */
   readonly lr: string;
   readonly step: string;
-  /** Constant [P] per-value learning-rate multiplier and weight-decay coefficient (weightDecay or 0). */
+  /** Constant [P] per-value learning-rate multiplier lrScale_i. */
   readonly lrScale: string;
-  readonly decay: string;
+  /** Constant [P] lrScale_i * wd_i (wd_i = weightDecay for weights, 0 for biases). */
+  readonly decayRate: string;
 }
 
 /** Names for the new params, m and v (graph outputs written by their last ops, with no copy). */
@@ -38,7 +39,17 @@ export interface AdamWOutputs {
   readonly v: string;
 }
 
-/** Appends one AdamW update; returns the new params, m and v value names (`out`'s when given). */
+/**
+ * Appends one AdamW update; returns the new params, m and v value names (`out`'s when given).
+ *
+ * Written for few passes over the [P] values (each costs about 1 ms for MobileNetV2's 2.2M on
+ * two cores): the bias corrections move onto scalars, sqrt(v / bc2) + eps being
+ * (sqrt(v) + eps sqrt(bc2)) / sqrt(bc2), so
+ *
+ *   p <- p - (lr sqrt(bc2) / bc1) lrScale_i m / (sqrt(v) + eps sqrt(bc2)) - lr (lrScale_i wd_i) p
+ *
+ * with bc_k = 1 - beta_k^t: 16 passes where the textbook order takes 17.
+ */
 export function appendAdamW(b: GraphBuilder, x: AdamWValues, hyper: AdamWHyper, out?: AdamWOutputs): AdamWOutputs {
   const { beta1, beta2, eps } = hyper;
   const last = (op: string, inputs: readonly string[], name: string | undefined): string =>
@@ -46,14 +57,15 @@ export function appendAdamW(b: GraphBuilder, x: AdamWValues, hyper: AdamWHyper, 
   const m = last('Add', [b.op('Mul', [x.m, b.scalar(beta1)]), b.op('Mul', [x.grads, b.scalar(1 - beta1)])], out?.m);
   const g2 = b.op('Mul', [x.grads, x.grads]);
   const v = last('Add', [b.op('Mul', [x.v, b.scalar(beta2)]), b.op('Mul', [g2, b.scalar(1 - beta2)])], out?.v);
-  // Bias corrections are scalars: 1 / (1 - beta^t).
-  const inv1 = b.op('Reciprocal', [b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta1), x.step])])]);
-  const inv2 = b.op('Reciprocal', [b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta2), x.step])])]);
-  const denom = b.op('Add', [b.op('Sqrt', [b.op('Mul', [v, inv2])]), b.scalar(eps)]);
-  const adam = b.op('Mul', [b.op('Div', [m, denom]), inv1]);
-  const update = b.op('Add', [adam, b.op('Mul', [x.decay, x.params])]);
-  const rate = b.op('Mul', [x.lrScale, x.lr]);
-  const params = last('Sub', [x.params, b.op('Mul', [rate, update])], out?.params);
+  // Scalars: bc_k = 1 - beta_k^t, sqrt(bc2), the step size and eps in sqrt(v)'s scale.
+  const bc1 = b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta1), x.step])]);
+  const rootBc2 = b.op('Sqrt', [b.op('Sub', [b.scalar(1), b.op('Pow', [b.scalar(beta2), x.step])])]);
+  const stepSize = b.op('Div', [b.op('Mul', [x.lr, rootBc2]), bc1]);
+  const ratio = b.op('Div', [m, b.op('Add', [b.op('Sqrt', [v]), b.op('Mul', [rootBc2, b.scalar(eps)])])]);
+  const adamStep = b.op('Mul', [b.op('Mul', [x.lrScale, stepSize]), ratio]);
+  const decayStep = b.op('Mul', [b.op('Mul', [x.decayRate, x.lr]), x.params]);
+  // Two Subs: ONNX Runtime's three-input Sum took as long as four passes.
+  const params = last('Sub', [b.op('Sub', [x.params, adamStep]), decayStep], out?.params);
   return { params, m, v };
 }
 

@@ -52,7 +52,7 @@ describe('AdamW in the graph', () => {
     const out = appendAdamW(b, {
       params: x.params ?? '', grads: x.grads ?? '', m: x.m ?? '', v: x.v ?? '', lr, step,
       lrScale: b.constant({ dtype: 'float32', dims: [n], data: lrScale }),
-      decay: b.constant({ dtype: 'float32', dims: [n], data: decayMask.map((d) => d * hyper.weightDecay) }),
+      decayRate: b.constant({ dtype: 'float32', dims: [n], data: decayMask.map((d, i) => d * hyper.weightDecay * (lrScale[i] ?? 0)) }),
     }, hyper);
     b.output(b.named(out.params, 'p_out'));
     b.output(b.named(out.m, 'm_out'));

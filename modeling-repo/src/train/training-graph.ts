@@ -161,10 +161,11 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   b.input(STEP, 'float32', []);
   const loss = b.named(appendBceWithLogits(b, LOGITS, TARGET), LOSS);
   const grads = flatGradient(b, differentiate(b, loss, layout.slots.map((s) => s.name)), layout);
+  const lrScale = lrScaleVector(layout, options.lrMultipliers);
   const next = appendAdamW(b, {
     params: params ?? '', grads, m: m ?? '', v: v ?? '', lr: LR, step: STEP,
-    lrScale: b.constant({ dtype: 'float32', dims: [p], data: lrScaleVector(layout, options.lrMultipliers) }, 'lr_scale'),
-    decay: b.constant({ dtype: 'float32', dims: [p], data: decayMaskVector(layout).map((d) => d * options.optimizer.weightDecay) }, 'weight_decay'),
+    lrScale: b.constant({ dtype: 'float32', dims: [p], data: lrScale }, 'lr_scale'),
+    decayRate: b.constant({ dtype: 'float32', dims: [p], data: decayMaskVector(layout).map((d, i) => d * options.optimizer.weightDecay * (lrScale[i] ?? 0)) }, 'decay_rate'),
   }, options.optimizer, { params: STATE_OUTPUTS[0], m: STATE_OUTPUTS[1], v: STATE_OUTPUTS[2] });
   [next.params, next.m, next.v].forEach((value) => { b.output(value); });
   b.output(LOSS);
