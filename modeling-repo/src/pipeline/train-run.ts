@@ -63,6 +63,7 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     optimizer: { beta1: config.train.beta1, beta2: config.train.beta2, eps: config.train.eps, weightDecay: config.train.weightDecay },
     lrMultipliers: config.train.lrMultipliers,
     nchwcBlock,
+    labelSmoothing: config.train.labelSmoothing,
   });
   const engines = await createEngines({
     device: config.device, threads: config.threads, stepGraph: graph,

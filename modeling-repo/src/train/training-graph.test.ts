@@ -99,6 +99,23 @@ describe('BCE with logits', () => {
     expect(bceWithLogits([0], [1])).toBeCloseTo(Math.LN2, 12);
     await s.release();
   });
+
+  it('smooths the targets towards 1/2 when asked, in the graph as in the reference', async () => {
+    const b = new GraphBuilder('bce-smoothed');
+    const logits = b.input('x', 'float32', [1, 4]);
+    const target = b.input('t', 'float32', [1, 4]);
+    b.output(b.named(appendBceWithLogits(b, logits, target, 0.1), 'loss'));
+    const x = [100, -100, 3, -0.5];
+    const t = [1, 0, 1, 0];
+    const s = await session(b.build());
+    const r = await s.run({ x: f32(x, [1, 4]), t: f32(t, [1, 4]) });
+    const expected = bceWithLogits(x, t, 0.1);
+    expect(Math.abs((data(r.loss)[0] ?? 0) - expected) / expected).toBeLessThan(1e-6);
+    expect(expected).toBeGreaterThan(bceWithLogits(x, t));
+    // Hand-computed: a confident right answer (logit 100, target 1) now costs 100 - 100 * 0.95 = 5.
+    expect(bceWithLogits([100], [1], 0.1)).toBeCloseTo(5, 6);
+    await s.release();
+  });
 });
 
 function tinySetup(batch: number, size: number, classes: number, width = 8): { classifier: ReturnType<typeof tinyCnnClassifier>; image: Uint8Array; target: Float32Array } {
