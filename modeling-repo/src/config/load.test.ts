@@ -166,6 +166,18 @@ describe('saved configuration', () => {
     await writeFile(join(dir, 'plain.yaml'), configToYaml(loaded.config));
     expect((await loadSavedConfig(join(dir, 'plain.yaml'), [], {})).sources['train.lr']).toMatch(/plain\.yaml:\d+$/);
   });
+
+  it('loads a configuration saved before train.labelSmoothing existed, and a run can add it', async () => {
+    const loaded = await loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', env: {} });
+    expect(loaded.config.train.labelSmoothing).toBe(0);
+    const olderTrain = { ...loaded.config.train };
+    delete olderTrain.labelSmoothing;
+    const dir = await mkdtemp(join(tmpdir(), 'saved-'));
+    await writeFile(join(dir, 'older.yaml'), configToYaml({ ...loaded.config, train: olderTrain }));
+    expect((await loadSavedConfig(join(dir, 'older.yaml'), [], {})).config.train.labelSmoothing).toBeUndefined();
+    expect((await loadSavedConfig(join(dir, 'older.yaml'), ['+train.labelSmoothing=0.1'], {})).config.train.labelSmoothing).toBe(0.1);
+    await expect(loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', overrides: ['train.labelSmoothing=1'], env: {} })).rejects.toThrow(/labelSmoothing/);
+  });
 });
 
 describe('parseArgs', () => {

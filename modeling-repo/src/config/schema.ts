@@ -71,7 +71,8 @@ const TrainSchema = Type.Object({
   lr: Type.Number({ exclusiveMinimum: 0 }),
   lrMultipliers: Type.Object({ backbone: Type.Number({ minimum: 0 }), head: Type.Number({ minimum: 0 }) }, closed),
   weightDecay: Type.Number({ minimum: 0 }),
-  labelSmoothing: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
+  // Optional so that configurations saved before the key existed still load (they trained without it).
+  labelSmoothing: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
   beta1: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   beta2: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   eps: Type.Number({ exclusiveMinimum: 0 }),
