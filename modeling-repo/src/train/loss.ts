@@ -22,8 +22,7 @@ function smoothedTarget(b: GraphBuilder, target: string, smoothing: number): str
   if (smoothing === 0) {
     return target;
   }
-  const scalar = (value: number, hint: string): string => b.constant({ dtype: 'float32', dims: [], data: Float32Array.of(value) }, hint);
-  return b.op('Add', [b.op('Mul', [target, scalar(1 - smoothing, 'smoothing_keep')]), scalar(smoothing / 2, 'smoothing_half')]);
+  return b.op('Add', [b.op('Mul', [target, b.scalar(1 - smoothing)]), b.scalar(smoothing / 2)]);
 }
 
 /** The same loss in float64, as a reference for tests. */
