@@ -73,6 +73,7 @@ const TrainSchema = Type.Object({
   weightDecay: Type.Number({ minimum: 0 }),
   // Optional so that configurations saved before the key existed still load (they trained without it).
   labelSmoothing: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+  emaDecay: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
   beta1: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   beta2: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   eps: Type.Number({ exclusiveMinimum: 0 }),

@@ -63,12 +63,16 @@ async function trainingSeconds(runDir: string): Promise<number> {
   }
 }
 
-/** Which parameters of a checkpoint to export: the best epoch's (what training exports) or the last epoch's. */
+/** Which parameters of a checkpoint to export: the best epoch's (what training exports) or the last epoch's (its weight average with train.emaDecay). */
 export type CheckpointChoice = 'best' | 'last';
 
-/** The chosen parameters; the last epoch's are the first third of the training state (parameters, then AdamW moments). */
-function chosenParams(checkpoint: { readonly best: Float32Array; readonly state: Float32Array }, choice: CheckpointChoice): Float32Array {
-  return choice === 'best' ? checkpoint.best : checkpoint.state.subarray(0, checkpoint.best.length);
+/**
+ * The chosen parameters; the last epoch's are the weight average where the run kept one, else the
+ * first third of the training state (parameters, then AdamW moments).
+ */
+function chosenParams(checkpoint: { readonly best: Float32Array; readonly state: Float32Array; readonly average?: Float32Array }, choice: CheckpointChoice): Float32Array {
+  if (choice === 'best') return checkpoint.best;
+  return checkpoint.average ?? checkpoint.state.subarray(0, checkpoint.best.length);
 }
 
 /**

@@ -91,9 +91,13 @@ interface LoopContext {
 
 async function runLoop(config: Config, data: PreparedData, engines: Engines, context: LoopContext): Promise<{ final: LoopState; epochs: EpochSummary[] }> {
   const paramCount = paramCountOf(engines.initial.length);
-  const start = context.resume ? await loadCheckpoint(join(context.runDir, 'checkpoint')) : initialLoopState(engines.initial, paramCount);
+  const averaged = (config.train.emaDecay ?? 0) > 0;
+  const start = context.resume ? await loadCheckpoint(join(context.runDir, 'checkpoint')) : initialLoopState(engines.initial, paramCount, averaged);
   if (start.state.length !== engines.initial.length) {
     throw new Error(`checkpoint in ${context.runDir} holds ${start.state.length} values but the model needs ${engines.initial.length}: it was made by another configuration`);
+  }
+  if (averaged && start.average === undefined) {
+    throw new Error(`checkpoint in ${context.runDir} has no weight average but train.emaDecay is ${String(config.train.emaDecay)}: it was made by another configuration`);
   }
   const loader = new BatchLoader(data.train, {
     batchSize: config.train.batchSize, seed: config.seed, shuffle: true, lastBatch: 'drop',
@@ -103,7 +107,7 @@ async function runLoop(config: Config, data: PreparedData, engines: Engines, con
   const final = await trainEpochs({
     loader, validation: data.validation, runner: engines.runner, evaluator: engines.evaluator, paramCount,
     schedule: { ...config.train, totalSteps: config.train.epochs * loader.batchesPerEpoch },
-    epochs: config.train.epochs, patience: config.train.earlyStopping.patience, minDelta: config.train.earlyStopping.minDelta,
+    emaDecay: config.train.emaDecay ?? 0, epochs: config.train.epochs, patience: config.train.earlyStopping.patience, minDelta: config.train.earlyStopping.minDelta,
     threshold: config.eval.thresholdStart, checkpointDir: join(context.runDir, 'checkpoint'), checkpointEvery: config.train.checkpointEvery,
     onEpoch: async (summary) => {
       epochs.push(summary);

@@ -29,6 +29,8 @@ export const EpochRecordSchema = Type.Object({
   valLoss: Type.Optional(Type.Number()),
   /** Validation mean per-image F2 at the fixed start threshold (tuning happens in `eval`). */
   valF2: Type.Optional(Type.Number()),
+  /** With a weight average (train.emaDecay): the last step's own weights' F2 at the same threshold; valF2 is the average's. */
+  valF2Raw: Type.Optional(Type.Number()),
   /** Learning rate (before group multipliers) at the end of the epoch. */
   lr: Type.Number(),
   /** Training throughput over the epoch. */
@@ -103,6 +105,7 @@ export function scalarsOf(record: MetricsRecord): Record<string, number> {
       'loss/train': record.trainLoss,
       'loss/val': record.valLoss,
       'f2/val': record.valF2,
+      'f2/val_last_step': record.valF2Raw,
       'train/lr': record.lr,
       'train/images_per_second': record.imagesPerSecond,
       'train/epoch_seconds': record.seconds,

@@ -32,7 +32,7 @@ export interface ReportInput {
 const SUMMARY_KEYS = [
   'experiment', 'seed', 'device', 'data.labels', 'data.sources', 'data.synthetic.enabled', 'data.valFraction', 'data.limit',
   'model.inputSize', 'model.trainSize', 'model.backbone.kind', 'model.backbone.format', 'model.backbone.path',
-  'train.epochs', 'train.batchSize', 'train.trainable', 'train.lr', 'train.lrMultipliers', 'train.weightDecay', 'train.labelSmoothing',
+  'train.epochs', 'train.batchSize', 'train.trainable', 'train.lr', 'train.lrMultipliers', 'train.weightDecay', 'train.labelSmoothing', 'train.emaDecay',
   'train.augment.dihedral', 'eval.thresholdStart',
 ] as const;
 
@@ -76,6 +76,8 @@ function plots(records: readonly MetricsRecord[]): string {
     linePlot({ title: 'Validation F2', xLabel: 'epoch', series: [
       { name: 'fixed threshold', points: epochSeries(epochs, (record) => record.valF2) },
       { name: 'tuned', points: evalPoints((record) => record.f2) },
+      ...(epochs.some((record) => record.valF2Raw !== undefined)
+        ? [{ name: 'last step, unaveraged', points: epochSeries(epochs, (record) => record.valF2Raw) }] : []),
     ] }),
     linePlot({ title: 'Learning rate (end of epoch)', xLabel: 'epoch', series: [{ name: 'lr', points: epochSeries(epochs, (record) => record.lr) }] }),
     linePlot({ title: 'Training images / second', xLabel: 'epoch', series: [{ name: 'images/s', points: epochSeries(epochs, (record) => record.imagesPerSecond) }] }),

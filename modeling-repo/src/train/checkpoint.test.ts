@@ -20,6 +20,23 @@ describe('checkpoint', () => {
     expect(loaded.meta).toMatchObject(meta);
   });
 
+  it('round-trips the weight average when there is one, and has none when there was none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
+    await saveCheckpoint(dir, { meta, state: new Float32Array(6), best: new Float32Array(2), average: Float32Array.from([0.25, 4]) });
+    const loaded = await loadCheckpoint(dir);
+    expect(Array.from(loaded.average ?? [])).toEqual([0.25, 4]);
+    const plain = await mkdtemp(join(tmpdir(), 'ckpt-'));
+    await saveCheckpoint(plain, { meta, state: new Float32Array(6), best: new Float32Array(2) });
+    expect((await loadCheckpoint(plain)).average).toBeUndefined();
+  });
+
+  it('refuses a weight-average file that does not match its recorded hash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
+    await saveCheckpoint(dir, { meta, state: new Float32Array(6), best: new Float32Array(2), average: new Float32Array(2) });
+    await writeFile(join(dir, 'average.bin'), new Uint8Array(8).fill(1));
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/average\.bin does not match/);
+  });
+
   it('refuses a state file that does not match its recorded hash', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ckpt-'));
     await saveCheckpoint(dir, { meta, state: new Float32Array(6), best: new Float32Array(2) });

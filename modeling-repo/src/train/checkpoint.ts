@@ -18,6 +18,8 @@ export interface CheckpointMeta {
   readonly paramCount: number;
   readonly stateSha256: string;
   readonly bestSha256: string;
+  /** Present when the run keeps a moving average of its parameters (train.emaDecay). */
+  readonly averageSha256?: string;
 }
 
 export interface Checkpoint {
@@ -26,11 +28,14 @@ export interface Checkpoint {
   readonly state: Float32Array;
   /** Parameters of the best epoch so far (what gets exported). */
   readonly best: Float32Array;
+  /** The parameters' moving average after the last epoch (train.emaDecay on). */
+  readonly average?: Float32Array;
 }
 
 const META = 'checkpoint.json';
 const STATE = 'state.bin';
 const BEST = 'best.bin';
+const AVERAGE = 'average.bin';
 
 function sha256(data: Float32Array): string {
   return createHash('sha256').update(bytesOf(data)).digest('hex');
@@ -46,15 +51,18 @@ function bytesOf(data: Float32Array): Uint8Array {
  * on load instead of resuming from mismatched files.
  */
 export async function saveCheckpoint(dir: string, checkpoint: Omit<Checkpoint, 'meta'> & {
-  meta: Omit<CheckpointMeta, 'schema' | 'stateSha256' | 'bestSha256'>;
+  meta: Omit<CheckpointMeta, 'schema' | 'stateSha256' | 'bestSha256' | 'averageSha256'>;
 }): Promise<void> {
+  const { average } = checkpoint;
   await writeFileAtomic(join(dir, STATE), bytesOf(checkpoint.state));
   await writeFileAtomic(join(dir, BEST), bytesOf(checkpoint.best));
+  if (average !== undefined) await writeFileAtomic(join(dir, AVERAGE), bytesOf(average));
   const meta: CheckpointMeta = {
     schema: 'planet-checkpoint/1',
     ...checkpoint.meta,
     stateSha256: sha256(checkpoint.state),
     bestSha256: sha256(checkpoint.best),
+    ...(average === undefined ? {} : { averageSha256: sha256(average) }),
   };
   await writeFileAtomic(join(dir, META), `${JSON.stringify(meta, null, 2)}\n`);
 }
@@ -83,5 +91,6 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const valid = meta as CheckpointMeta;
   const state = await readFloats(join(dir, STATE), valid.stateSha256);
   const best = await readFloats(join(dir, BEST), valid.bestSha256);
-  return { meta: valid, state, best };
+  if (valid.averageSha256 === undefined) return { meta: valid, state, best };
+  return { meta: valid, state, best, average: await readFloats(join(dir, AVERAGE), valid.averageSha256) };
 }

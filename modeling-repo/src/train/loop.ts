@@ -4,6 +4,7 @@ import { saveCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import type { EvalEngine, StepEngine } from './device/engines.js';
 import { learningRate, type LrScheduleConfig } from './lr-schedule.js';
 import { epochProgress } from './progress.js';
+import { updateAverage } from './weight-average.js';
 
 /** What the loop reports after each epoch (the run records turn it into an `epoch` line). */
 export interface EpochSummary {
@@ -12,6 +13,8 @@ export interface EpochSummary {
   readonly trainLoss: number;
   readonly valLoss: number;
   readonly valF2: number;
+  /** With a weight average: the last step's own weights at the same threshold, to see what averaging adds. */
+  readonly valF2Raw?: number;
   readonly lr: number;
   readonly imagesPerSecond: number;
   readonly seconds: number;
@@ -25,6 +28,8 @@ export interface LoopOptions {
   readonly schedule: LrScheduleConfig;
   readonly paramCount: number;
   readonly epochs: number;
+  /** Decay of the parameters' moving average (weight-average.ts); 0: no average, the last step's weights count. */
+  readonly emaDecay: number;
   readonly patience: number;
   readonly minDelta: number;
   /** Threshold of the per-epoch validation F2 (thresholds are tuned once, after training). */
@@ -38,20 +43,39 @@ export interface LoopOptions {
 
 /** Where the loop stands: what a checkpoint stores, and what the loop hands back. */
 export interface LoopState {
-  readonly meta: Omit<CheckpointMeta, 'schema' | 'stateSha256' | 'bestSha256'>;
+  readonly meta: Omit<CheckpointMeta, 'schema' | 'stateSha256' | 'bestSha256' | 'averageSha256'>;
   readonly state: Float32Array;
   readonly best: Float32Array;
+  /** The parameters' moving average, when train.emaDecay is on: what is validated and kept as best. */
+  readonly average?: Float32Array;
 }
 
 const MS = 1000;
 
-/** A fresh start: nothing trained yet, the initial parameters count as the best so far. */
-export function initialLoopState(state: Float32Array, paramCount: number): LoopState {
+/** A fresh start: nothing trained yet, the initial parameters count as the best so far (and start the average). */
+export function initialLoopState(state: Float32Array, paramCount: number, averaged = false): LoopState {
   return {
     meta: { epoch: 0, step: 0, bestF2: -1, bestEpoch: 0, epochsWithoutImprovement: 0, stopped: false, paramCount },
     state,
     best: state.slice(0, paramCount),
+    ...(averaged ? { average: state.slice(0, paramCount) } : {}),
   };
+}
+
+/** The weights an epoch is judged by: the moving average when there is one, else the state's parameters. */
+function judgedWeights(state: LoopState): Float32Array {
+  return state.average ?? state.state.subarray(0, state.meta.paramCount);
+}
+
+/**
+ * Folds a step's parameters into the average and returns the state to go on with: a GPU runner's
+ * state is read back to the host first, and that host copy then stands for it.
+ */
+async function foldIntoAverage(options: LoopOptions, average: Float32Array | undefined, state: Float32Array, step: number): Promise<Float32Array> {
+  if (average === undefined) return state;
+  const host = options.runner.hostState === undefined ? state : await options.runner.hostState(state);
+  updateAverage(average, host.subarray(0, options.paramCount), options.emaDecay, step);
+  return host;
 }
 
 async function trainOneEpoch(options: LoopOptions, epoch: number, start: LoopState): Promise<{ state: Float32Array; step: number; loss: number; lr: number; seconds: number }> {
@@ -68,7 +92,7 @@ async function trainOneEpoch(options: LoopOptions, epoch: number, start: LoopSta
     step += 1;
     const result = await runner.run(state, batch, lr, step);
     if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss is ${result.loss} at step ${step} (epoch ${epoch + 1}); lower train.lr`);
-    state = result.state;
+    state = await foldIntoAverage(options, start.average, result.state, step);
     lossSum += result.loss;
     done += 1;
     progress.update(done, lossSum / done, (done * loader.batchSize * MS) / (performance.now() - began));
@@ -82,11 +106,11 @@ function shouldCheckpoint(options: LoopOptions, epochsDone: number, last: boolea
 }
 
 /** Updates best-so-far and early-stopping counters from this epoch's validation F2. */
-function judge(options: LoopOptions, previous: LoopState, f2: number, state: Float32Array, epochsDone: number): Pick<LoopState, 'best'> & { meta: Pick<LoopState['meta'], 'bestF2' | 'bestEpoch' | 'epochsWithoutImprovement' | 'stopped'> } {
+function judge(options: LoopOptions, previous: LoopState, f2: number, weights: Float32Array, epochsDone: number): Pick<LoopState, 'best'> & { meta: Pick<LoopState['meta'], 'bestF2' | 'bestEpoch' | 'epochsWithoutImprovement' | 'stopped'> } {
   const improved = f2 > previous.meta.bestF2 + options.minDelta || previous.meta.bestF2 < 0;
   const without = improved ? 0 : previous.meta.epochsWithoutImprovement + 1;
   return {
-    best: improved ? state.slice(0, options.paramCount) : previous.best,
+    best: improved ? weights.slice() : previous.best,
     meta: {
       bestF2: improved ? f2 : previous.meta.bestF2,
       bestEpoch: improved ? epochsDone : previous.meta.bestEpoch,
@@ -94,6 +118,18 @@ function judge(options: LoopOptions, previous: LoopState, f2: number, state: Flo
       stopped: options.patience > 0 && without >= options.patience,
     },
   };
+}
+
+/** Validation loss and F2 at the loop's fixed threshold of a set of weights. */
+async function validate(options: LoopOptions, weights: Float32Array): Promise<{ loss: number; f2: number }> {
+  const predictions = await options.evaluator.predict(weights, options.validation);
+  const classes = predictions.probabilities.length / Math.max(1, options.validation.names.length);
+  return { loss: predictions.loss, f2: meanF2(options.validation.targets, binarize(predictions.probabilities, options.threshold, classes), classes) };
+}
+
+/** The last step's own F2 beside the average's (one more validation pass), or nothing without an average. */
+async function rawF2(options: LoopOptions, averaged: boolean, state: Float32Array): Promise<{ valF2Raw?: number }> {
+  return averaged ? { valF2Raw: (await validate(options, state.subarray(0, options.paramCount))).f2 } : {};
 }
 
 /**
@@ -108,14 +144,14 @@ export async function trainEpochs(options: LoopOptions, start: LoopState): Promi
     // A GPU runner's states are handles: evaluation, the best copy and checkpoints need the values.
     const trained = options.runner.hostState === undefined ? stepped : { ...stepped, state: await options.runner.hostState(stepped.state) };
     const evalStart = performance.now();
-    const predictions = await options.evaluator.predict(trained.state.subarray(0, options.paramCount), options.validation);
-    const classes = predictions.probabilities.length / Math.max(1, options.validation.names.length);
-    const valF2 = meanF2(options.validation.targets, binarize(predictions.probabilities, options.threshold, classes), classes);
-    const verdict = judge(options, current, valF2, trained.state, epoch + 1);
-    current = { state: trained.state, best: verdict.best, meta: { ...current.meta, ...verdict.meta, epoch: epoch + 1, step: trained.step } };
+    const weights = judgedWeights({ ...current, state: trained.state });
+    const { loss: valLoss, f2: valF2 } = await validate(options, weights);
+    const raw = await rawF2(options, current.average !== undefined, trained.state);
+    const verdict = judge(options, current, valF2, weights, epoch + 1);
+    current = { ...current, state: trained.state, best: verdict.best, meta: { ...current.meta, ...verdict.meta, epoch: epoch + 1, step: trained.step } };
     const trainImages = options.loader.batchesPerEpoch * options.loader.batchSize;
     await options.onEpoch({
-      epoch: epoch + 1, step: trained.step, trainLoss: trained.loss, valLoss: predictions.loss, valF2, lr: trained.lr,
+      epoch: epoch + 1, step: trained.step, trainLoss: trained.loss, valLoss, valF2, ...raw, lr: trained.lr,
       imagesPerSecond: trainImages / trained.seconds, seconds: trained.seconds + (performance.now() - evalStart) / MS,
     });
     const last = epoch + 1 === options.epochs || current.meta.stopped || options.signal?.aborted === true;
