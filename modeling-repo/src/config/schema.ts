@@ -74,6 +74,7 @@ const TrainSchema = Type.Object({
   // Optional so that configurations saved before the key existed still load (they trained without it).
   labelSmoothing: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
   emaDecay: Type.Optional(Type.Number({ minimum: 0, exclusiveMaximum: 1 })),
+  positiveWeight: Type.Optional(Type.Object({ power: Type.Number({ minimum: 0 }), max: Type.Number({ minimum: 1 }) }, closed)),
   beta1: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   beta2: Type.Number({ minimum: 0, exclusiveMaximum: 1 }),
   eps: Type.Number({ exclusiveMinimum: 0 }),

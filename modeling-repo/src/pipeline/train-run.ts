@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { BatchLoader, LABELS, resolveDihedral } from '../data/index.js';
+import { BatchLoader, LABELS, NUM_LABELS, resolveDihedral, type ChipSet } from '../data/index.js';
 import { tuneThresholds } from '../eval/index.js';
 import { evaluateProbabilities } from '../metric/index.js';
 import type { ModelCard } from '../export/index.js';
 import { CompositeTracker, LocalTracker, createRunDir, type EvalRecord, type Tracker } from '../records/index.js';
 import {
   loadCheckpoint, createEngines, gatherParams, initialState, initialLoopState, paramCountOf, trainEpochs, kernelBlock, trainingStepOptions, buildEvalGraph,
-  buildTrainingGraph, type EvalEngine, type StepEngine, type EpochSummary, type LoopState,
+  buildTrainingGraph, positiveWeightsFor, type EvalEngine, type StepEngine, type EpochSummary, type LoopState,
 } from '../train/index.js';
 import { buildModel, type BuiltModel } from './build-model.js';
 import { exportRun } from './export-run.js';
@@ -55,7 +55,14 @@ interface Engines {
   readonly nchwcBlock: number;
 }
 
-async function startEngines(config: Config, model: BuiltModel): Promise<Engines> {
+/** Per-class positive weights of the loss from the training split's tag frequencies (train.positiveWeight), or none. */
+function lossWeights(config: Config, train: ChipSet): { positiveWeights?: number[] } {
+  const setting = config.train.positiveWeight;
+  if (setting === undefined || setting.power === 0) return {};
+  return { positiveWeights: positiveWeightsFor(train.targets, NUM_LABELS, setting.power, setting.max) };
+}
+
+async function startEngines(config: Config, model: BuiltModel, train: ChipSet): Promise<Engines> {
   const nchwcBlock = await kernelBlock(config.kernels, config.device);
   const { graph, layout, intermediateBytes } = buildTrainingGraph(model.training.graph, {
     batch: config.train.batchSize,
@@ -64,6 +71,7 @@ async function startEngines(config: Config, model: BuiltModel): Promise<Engines>
     lrMultipliers: config.train.lrMultipliers,
     nchwcBlock,
     labelSmoothing: config.train.labelSmoothing,
+    ...lossWeights(config, train),
   });
   const engines = await createEngines({
     device: config.device, threads: config.threads, stepGraph: graph,
@@ -135,7 +143,7 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
   log(`split: ${data.train.names.length} training, ${data.validation.names.length} validation chips (${data.splitDescription})`);
   const model = await buildModel(config);
   log(`model: ${model.backbone.name}, ${model.trainable.length} trainable tensors (train.trainable=${config.train.trainable})`);
-  const engines = await startEngines(config, model);
+  const engines = await startEngines(config, model, data.train);
   const kernels = engines.nchwcBlock > 0 ? `NCHWc, block ${engines.nchwcBlock}` : 'plain NCHW';
   log(`engine: ${config.device}, ${kernels} kernels (kernels=${config.kernels}), ${config.threads === 0 ? 'all cores' : `${config.threads} threads`}`);
   try {

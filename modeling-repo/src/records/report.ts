@@ -32,7 +32,7 @@ export interface ReportInput {
 const SUMMARY_KEYS = [
   'experiment', 'seed', 'device', 'data.labels', 'data.sources', 'data.synthetic.enabled', 'data.valFraction', 'data.limit',
   'model.inputSize', 'model.trainSize', 'model.backbone.kind', 'model.backbone.format', 'model.backbone.path',
-  'train.epochs', 'train.batchSize', 'train.trainable', 'train.lr', 'train.lrMultipliers', 'train.weightDecay', 'train.labelSmoothing', 'train.emaDecay',
+  'train.epochs', 'train.batchSize', 'train.trainable', 'train.lr', 'train.lrMultipliers', 'train.weightDecay', 'train.labelSmoothing', 'train.emaDecay', 'train.positiveWeight',
   'train.augment.dihedral', 'eval.thresholdStart',
 ] as const;
 

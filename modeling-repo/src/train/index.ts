@@ -6,6 +6,7 @@ export { loadCheckpoint } from './checkpoint.js';
 export { createEngines, type EvalEngine, type StepEngine } from './device/engines.js';
 export { Evaluator } from './evaluator.js';
 export { flatLayout, gatherParams, initialState, paramCountOf } from './flat-params.js';
+export { positiveWeightsFor } from './loss.js';
 export { initialLoopState, trainEpochs, type EpochSummary, type LoopState } from './loop.js';
 export { createSession, kernelBlock, trainingStepOptions } from './session.js';
 export { bakeParams, buildEvalGraph, buildTrainingGraph } from './training-graph.js';

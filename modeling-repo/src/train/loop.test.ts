@@ -32,8 +32,8 @@ function hostRunner(): StepEngine {
 
 /** A GPU-style runner: states are empty handles, and only the latest handle or host copy may be fed back. */
 function deviceRunner(): StepEngine {
-  let current = new Float32Array(0);
-  let token = new Float32Array(0);
+  let current: Float32Array = new Float32Array(0);
+  let token: Float32Array = new Float32Array(0);
   return {
     run: (state, _batch, _lr, step) => {
       if (state.length > 0 && state !== token) current = state.slice();

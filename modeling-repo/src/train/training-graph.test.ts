@@ -8,7 +8,7 @@ import { evaluateGraph, GraphBuilder, NCHWC_DOMAIN, type Graph } from '../graph/
 import { toOnnxBytes } from '../onnx/index.js';
 import { adamwReference, appendAdamW, type AdamWState } from './adamw.js';
 import { gatherParams, initialState } from './flat-params.js';
-import { appendBceWithLogits, bceWithLogits } from './loss.js';
+import { appendBceWithLogits, bceWithLogits, positiveWeightsFor } from './loss.js';
 import { nchwcBlockSize } from './session.js';
 import { stateFeeds, stateFromOutputs } from './state-io.js';
 import { bakeParams, buildEvalGraph, buildTrainingGraph } from './training-graph.js';
@@ -104,17 +104,45 @@ describe('BCE with logits', () => {
     const b = new GraphBuilder('bce-smoothed');
     const logits = b.input('x', 'float32', [1, 4]);
     const target = b.input('t', 'float32', [1, 4]);
-    b.output(b.named(appendBceWithLogits(b, logits, target, 0.1), 'loss'));
+    b.output(b.named(appendBceWithLogits(b, logits, target, { smoothing: 0.1 }), 'loss'));
     const x = [100, -100, 3, -0.5];
     const t = [1, 0, 1, 0];
     const s = await session(b.build());
     const r = await s.run({ x: f32(x, [1, 4]), t: f32(t, [1, 4]) });
-    const expected = bceWithLogits(x, t, 0.1);
+    const expected = bceWithLogits(x, t, { smoothing: 0.1 });
     expect(Math.abs((data(r.loss)[0] ?? 0) - expected) / expected).toBeLessThan(1e-6);
     expect(expected).toBeGreaterThan(bceWithLogits(x, t));
     // Hand-computed: a confident right answer (logit 100, target 1) now costs 100 - 100 * 0.95 = 5.
-    expect(bceWithLogits([100], [1], 0.1)).toBeCloseTo(5, 6);
+    expect(bceWithLogits([100], [1], { smoothing: 0.1 })).toBeCloseTo(5, 6);
     await s.release();
+  });
+
+  it('weighs each class\'s positive term by its weight, in the graph as in the reference', async () => {
+    const b = new GraphBuilder('bce-weighted');
+    const logits = b.input('x', 'float32', [2, 3]);
+    const target = b.input('t', 'float32', [2, 3]);
+    const positiveWeights = [1, 4, 0.5];
+    b.output(b.named(appendBceWithLogits(b, logits, target, { positiveWeights }), 'loss'));
+    const x = [30, -2, 0.5, -1, 3, -30];
+    const t = [1, 1, 0, 0, 1, 1];
+    const s = await session(b.build());
+    const r = await s.run({ x: f32(x, [2, 3]), t: f32(t, [2, 3]) });
+    const expected = bceWithLogits(x, t, { positiveWeights });
+    expect(Math.abs((data(r.loss)[0] ?? 0) - expected) / expected).toBeLessThan(1e-6);
+    // Weights of 1 give the plain loss; a positive with weight 4 costs 4 log(1 + e^2) at logit -2.
+    expect(bceWithLogits(x, t, { positiveWeights: [1, 1, 1] })).toBeCloseTo(bceWithLogits(x, t), 12);
+    expect(bceWithLogits([-2], [1], { positiveWeights: [4] })).toBeCloseTo(4 * Math.log1p(Math.exp(2)), 12);
+    // A negative is not weighted: logit 0.5, target 0 costs log(1 + e^0.5) whatever the weight.
+    expect(bceWithLogits([0.5], [0], { positiveWeights: [9] })).toBeCloseTo(Math.log1p(Math.exp(0.5)), 12);
+    await s.release();
+  });
+
+  it('derives positive weights from tag frequencies, within [1, max]', () => {
+    // 4 rows, 3 classes: class 0 in 2 rows (ratio 1), class 1 in 1 row (ratio 3), class 2 in none.
+    const targets = Float32Array.from([1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(positiveWeightsFor(targets, 3, 0.5, 10)).toEqual([1, Math.sqrt(3), 10]);
+    expect(positiveWeightsFor(targets, 3, 1, 2)).toEqual([1, 2, 2]);
+    expect(positiveWeightsFor(targets, 3, 0, 10)).toEqual([1, 1, 1]);
   });
 });
 

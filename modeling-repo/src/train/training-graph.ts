@@ -54,6 +54,8 @@ export interface TrainingGraphOptions {
   readonly nchwcBlock?: number;
   /** Label smoothing of the loss (loss.ts); 0 or absent trains on the 0/1 targets. */
   readonly labelSmoothing?: number;
+  /** Per-class weights of the loss's positive terms (loss.ts `positiveWeightsFor`); absent: all 1. */
+  readonly positiveWeights?: readonly number[];
 }
 
 /** The classifier as the step runs it: lowered onto NCHWc kernels when a block size is given. */
@@ -161,7 +163,9 @@ export function buildTrainingGraph(classifier: Graph, options: TrainingGraphOpti
   b.input(TARGET, 'float32', [options.batch, outputWidth(classifier)]);
   b.input(LR, 'float32', []);
   b.input(STEP, 'float32', []);
-  const loss = b.named(appendBceWithLogits(b, LOGITS, TARGET, options.labelSmoothing ?? 0), LOSS);
+  const loss = b.named(appendBceWithLogits(b, LOGITS, TARGET, {
+    smoothing: options.labelSmoothing ?? 0, ...(options.positiveWeights === undefined ? {} : { positiveWeights: options.positiveWeights }),
+  }), LOSS);
   const grads = flatGradient(b, differentiate(b, loss, layout.slots.map((s) => s.name)), layout);
   const lrScale = lrScaleVector(layout, options.lrMultipliers);
   const next = appendAdamW(b, {
