@@ -62,11 +62,6 @@ export function initialLoopState(state: Float32Array, paramCount: number, averag
   };
 }
 
-/** The weights an epoch is judged by: the moving average when there is one, else the state's parameters. */
-function judgedWeights(state: LoopState): Float32Array {
-  return state.average ?? state.state.subarray(0, state.meta.paramCount);
-}
-
 /**
  * Folds a step's parameters into the average and returns the state to go on with: a GPU runner's
  * state is read back to the host first, and that host copy then stands for it.
@@ -144,7 +139,8 @@ export async function trainEpochs(options: LoopOptions, start: LoopState): Promi
     // A GPU runner's states are handles: evaluation, the best copy and checkpoints need the values.
     const trained = options.runner.hostState === undefined ? stepped : { ...stepped, state: await options.runner.hostState(stepped.state) };
     const evalStart = performance.now();
-    const weights = judgedWeights({ ...current, state: trained.state });
+    // The moving average when there is one, else the last step's parameters.
+    const weights = current.average ?? trained.state.subarray(0, options.paramCount);
     const { loss: valLoss, f2: valF2 } = await validate(options, weights);
     const raw = await rawF2(options, current.average !== undefined, trained.state);
     const verdict = judge(options, current, valF2, weights, epoch + 1);

@@ -36,9 +36,9 @@ export function appendBceWithLogits(b: GraphBuilder, logits: string, target: str
 
 function weightedTerms(b: GraphBuilder, logits: string, softplus: string, t: string, weights: readonly number[]): string {
   const w = b.constant({ dtype: 'float32', dims: [weights.length], data: Float32Array.from(weights) }, 'positive_weight');
-  const wMinusOne = b.constant({ dtype: 'float32', dims: [weights.length], data: Float32Array.from(weights, (v) => v - 1) }, 'positive_weight_minus_one');
   const wt = b.op('Mul', [t, w]);
-  const scale = b.op('Add', [b.op('Mul', [t, wMinusOne]), b.scalar(1)]);
+  // 1 + (w - 1) t, from w t.
+  const scale = b.op('Add', [b.op('Sub', [wt, t]), b.scalar(1)]);
   return b.op('Sub', [b.op('Mul', [softplus, scale]), b.op('Mul', [logits, wt])]);
 }
 

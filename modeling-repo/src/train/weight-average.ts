@@ -2,7 +2,7 @@
  * An exponential moving average of the parameters over the training steps (train.emaDecay): the
  * weights that get validated, kept as the best and exported in place of the last step's when it
  * is on. Averaging smooths the last steps' noise; the average costs one pass over the parameters
- * a step on the host (about 1 % of a MobileNetV2 step on the CPU).
+ * a step on the host (about 4 ms for MobileNetV2's 2.2M, 3-4 % of a 64 px step on 2 cores).
  */
 
 /** Steps over which the effective decay ramps up, so the initial weights fade out within the first epoch. */
