@@ -28,6 +28,8 @@ const pathString = (): ReturnType<typeof Type.String> => Type.String({ [PATH_MAR
 const positiveInt = (): ReturnType<typeof Type.Integer> => Type.Integer({ minimum: 1 });
 const nonNegativeInt = (): ReturnType<typeof Type.Integer> => Type.Integer({ minimum: 0 });
 const fraction = (): ReturnType<typeof Type.Number> => Type.Number({ minimum: 0, maximum: 1 });
+/** Beyond twice the blur (or as much sharpening) a 32 px chip no longer looks like any resampler's. */
+const MAX_SHARPNESS_STRENGTH = 2;
 
 const SyntheticSchema = Type.Object({
   enabled: Type.Boolean(),
@@ -84,6 +86,10 @@ const TrainSchema = Type.Object({
   earlyStopping: Type.Object({ patience: nonNegativeInt(), minDelta: Type.Number({ minimum: 0 }) }, closed),
   augment: Type.Object({
     dihedral: Type.Union([Type.Boolean(), Type.Array(oneOf(DIHEDRAL_TRANSFORMS), { minItems: 1 })]),
+    sharpness: Type.Optional(Type.Object({
+      probability: fraction(),
+      strength: Type.Number({ minimum: 0, maximum: MAX_SHARPNESS_STRENGTH }),
+    }, closed)),
   }, closed),
   checkpointEvery: nonNegativeInt(),
 }, closed);

@@ -1,6 +1,7 @@
 import { createRng, deriveSeed, permutation } from '../util/index.js';
 import { applyDihedral, type Dihedral } from './augment.js';
 import { chipBytes, type ChipSet } from './chipset.js';
+import { adjustSharpness, sharpnessAmount, type SharpnessJitter } from './sharpness.js';
 import { NUM_LABELS } from './labels.js';
 
 /**
@@ -27,6 +28,8 @@ export interface LoaderOptions {
   readonly lastBatch: LastBatch;
   /** Transforms to draw from, uniformly and independently per row; default none. */
   readonly augment?: readonly Dihedral[];
+  /** Blur or sharpen a share of the rows by a random amount (`sharpness.ts`); default none. */
+  readonly sharpness?: SharpnessJitter;
   /** Rows of the chip set to use (e.g. one side of a split); default all. */
   readonly indices?: ArrayLike<number>;
   /** Batches prepared ahead of the consumer by `epoch()`; default 2. */
@@ -49,6 +52,8 @@ export interface Batch {
 
 const SHUFFLE_STREAM = 1;
 const AUGMENT_STREAM = 2;
+// Its own stream, so that turning the jitter on leaves every row's flip or rotation as it was.
+const SHARPNESS_STREAM = 3;
 const DEFAULT_PREFETCH = 2;
 
 export class BatchLoader {
@@ -114,7 +119,19 @@ export class BatchLoader {
       mask[i] = i < count ? 1 : 0;
       names.push(this.set.names[row] ?? '');
     }
+    this.jitterSharpness(images, epoch, index);
     return { epoch, index, images, targets, names, mask, count };
+  }
+
+  /** Every row of a batch blurred or sharpened as `options.sharpness` draws it (two draws a row). */
+  private jitterSharpness(images: Uint8Array, epoch: number, index: number): void {
+    const jitter = this.options.sharpness;
+    if (jitter === undefined || jitter.probability === 0 || jitter.strength === 0) return;
+    const rng = createRng(deriveSeed(this.options.seed, SHARPNESS_STREAM, epoch, index));
+    const bytes = chipBytes(this.set.size);
+    for (let i = 0; i < this.batchSize; i++) {
+      adjustSharpness(images, this.set.size, sharpnessAmount(jitter, rng.next(), rng.next()), i * bytes);
+    }
   }
 
   /**

@@ -110,6 +110,7 @@ async function runLoop(config: Config, data: PreparedData, engines: Engines, con
   const loader = new BatchLoader(data.train, {
     batchSize: config.train.batchSize, seed: config.seed, shuffle: true, lastBatch: 'drop',
     augment: resolveDihedral(config.train.augment.dihedral),
+    ...(config.train.augment.sharpness === undefined ? {} : { sharpness: config.train.augment.sharpness }),
   });
   const epochs: EpochSummary[] = [];
   const final = await trainEpochs({
