@@ -60,13 +60,19 @@ async function syntheticSet(dir: string): Promise<ChipSet> {
 }
 
 async function batches(set: ChipSet, batchSize: number): Promise<void> {
-  const loader = new BatchLoader(set, { batchSize, seed: 1, shuffle: true, lastBatch: 'drop', augment: [...DIHEDRAL] });
-  const count = loader.batchesPerEpoch * batchSize;
-  await timed(`one epoch of batches (B=${batchSize}, S=${set.size}, 8 transforms)`, count, async () => {
-    let checksum = 0;
-    for await (const batch of loader.epoch(0)) checksum += batch.images[0] ?? 0;
-    return checksum;
-  });
+  const jitters = [undefined, { probability: 1, strength: 1 }] as const;
+  for (const sharpness of jitters) {
+    const loader = new BatchLoader(set, {
+      batchSize, seed: 1, shuffle: true, lastBatch: 'drop', augment: [...DIHEDRAL], ...(sharpness === undefined ? {} : { sharpness }),
+    });
+    const count = loader.batchesPerEpoch * batchSize;
+    const label = `one epoch of batches (B=${batchSize}, S=${set.size}, 8 transforms${sharpness === undefined ? '' : ', sharpness on all'})`;
+    await timed(label, count, async () => {
+      let checksum = 0;
+      for await (const batch of loader.epoch(0)) checksum += batch.images[0] ?? 0;
+      return checksum;
+    });
+  }
 }
 
 function thresholds(): void {

@@ -75,7 +75,7 @@ function comparePair(views: readonly SourceView[], probabilities: readonly Float
   if (a === undefined || b === undefined || pa === undefined || pb === undefined) return;
   console.log(`${b.source} ~ ${a.source} + a (blur - itself) with a = ${sharpnessFit(a.chips, b.chips).toFixed(3)}`);
   const diff = pa.reduce((acc, v, i) => acc + Math.abs(v - (pb[i] ?? 0)), 0) / pa.length;
-  console.log(`mean |p(${a.source}) - p(${b.source})| per tag: ${diff.toFixed(4)}`);
+  console.log(`mean |p(${a.source}) - p(${b.source})| per tag: ${diff.toFixed(5)}`);
 }
 
 /** Each source's chips of the run's validation split that every source holds, in one order. */
