@@ -10,6 +10,7 @@ import { backboneGraph, buildClassifier, selectTrainable } from '../src/backbone
 import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import { nchwcBlockSize, trainingStepOptions } from '../src/train/session.js';
+import { IMAGES, LOSSES, LRS, multiStepModel, STEPS, TARGETS } from '../src/train/multi-step.js';
 import { stateFeeds, stateFetches } from '../src/train/state-io.js';
 import { buildTrainingGraph, STATE_INPUTS, STATE_OUTPUTS } from '../src/train/training-graph.js';
 import { deviceOptions, forDevice, transferTimes, type BenchDevice, type TransferTimes } from './device.js';
@@ -32,6 +33,8 @@ export interface MeasureRequest {
   readonly spin: boolean;
   /** Execution provider (absent: cpu). On webgpu the training state stays on the GPU between steps. */
   readonly device?: BenchDevice;
+  /** Training steps per session.run on the CPU, as train.stepsPerRun (src/train/multi-step.ts); absent: 1. */
+  readonly stepsPerRun?: number;
 }
 
 export interface Measurement {
@@ -139,7 +142,8 @@ export async function measure(request: MeasureRequest): Promise<Measurement> {
     optimizer: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4 }, lrMultipliers: { backbone: 0.1, head: 1 },
     nchwcBlock,
   });
-  const bytes = toOnnxBytes(forDevice(request, graph));
+  // The CPU runs the pipeline's multi-step model; webgpu the single step, its state kept on the GPU.
+  const bytes = gpu ? toOnnxBytes(forDevice(request, graph)) : multiStepModel(graph);
   const buildMs = performance.now() - started;
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(bytes, sessionOptions(request, trainingStepOptions(intermediateBytes).memoryPattern));
@@ -157,21 +161,40 @@ interface StepTimes { readonly ms: number; readonly losses: number[] }
 type HostBatch = ReturnType<typeof syntheticBatch>;
 
 const stepTensor = (step: number): ort.Tensor => new ort.Tensor('float32', Float32Array.of(step), []);
-const LR = new ort.Tensor('float32', Float32Array.of(1e-3), []);
+const LR_VALUE = 1e-3;
+const LR = new ort.Tensor('float32', Float32Array.of(LR_VALUE), []);
 
-async function cpuSteps(session: ort.InferenceSession, request: MeasureRequest, { image, target }: HostBatch, initial: Float32Array): Promise<StepTimes> {
-  // Two state buffers used in turn: each step writes its result into the one it did not read.
+/** The scanned inputs of `m` steps on one batch, numbered from `first` (multi-step.ts). */
+function scannedBatch({ image, target }: HostBatch, m: number, first: number): Record<string, ort.Tensor> {
+  const repeat = <T extends Uint8Array | Float32Array>(data: T, make: (n: number) => T): T => {
+    const out = make(data.length * m);
+    for (let i = 0; i < m; i++) out.set(data, i * data.length);
+    return out;
+  };
+  return {
+    [IMAGES]: new ort.Tensor('uint8', repeat(image.data as Uint8Array, (n) => new Uint8Array(n)), [m, ...image.dims]),
+    [TARGETS]: new ort.Tensor('float32', repeat(target.data as Float32Array, (n) => new Float32Array(n)), [m, ...target.dims]),
+    [LRS]: new ort.Tensor('float32', new Float32Array(m).fill(LR_VALUE), [m]),
+    [STEPS]: new ort.Tensor('float32', Float32Array.from({ length: m }, (_, i) => first + i), [m]),
+  };
+}
+
+/** Runs of `stepsPerRun` steps (at least two timed runs); the time is per step. */
+async function cpuSteps(session: ort.InferenceSession, request: MeasureRequest, batch: HostBatch, initial: Float32Array): Promise<StepTimes> {
+  const m = Math.max(1, request.stepsPerRun ?? 1);
+  // Two state buffers used in turn: each run writes its result into the one it did not read.
   let state: Float32Array = initial;
   let spare: Float32Array = new Float32Array(initial.length);
   const losses: number[] = [];
-  let step = 0;
-  const ms = await timeRuns(request.steps, async () => {
-    step += 1;
-    const out = await session.run({ ...stateFeeds(state), image, target, lr: LR, step: stepTensor(step) }, { ...stateFetches(spare), loss: null, logits: null });
-    losses.push((out.loss?.data as Float32Array)[0] ?? NaN);
+  let step = 1;
+  const runs = Math.max(2, Math.ceil(request.steps / m));
+  const ms = await timeRuns(runs, async () => {
+    const out = await session.run({ ...stateFeeds(state), ...scannedBatch(batch, m, step) }, { ...stateFetches(spare), [LOSSES]: null });
+    losses.push(...(out[LOSSES]?.data as Float32Array));
+    step += m;
     [state, spare] = [spare, state];
   });
-  return { ms, losses };
+  return { ms: ms / m, losses };
 }
 
 /** Steps with the state in a GPU buffer fed back each step; only the loss comes to the host. */

@@ -58,7 +58,8 @@ export function summarizeProfile(file: string): ProfileSummary {
   if (last === undefined) {
     throw new Error(`${file}: no model_run events`);
   }
-  const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.ts >= last.ts && e.ts <= last.ts + last.dur);
+  // A Scan's own time holds its body's nodes, which are listed too (the multi-step training model).
+  const nodes = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args.op_name !== 'Scan' && e.ts >= last.ts && e.ts <= last.ts + last.dur);
   const ops = new Map<string, { ms: number; count: number }>();
   const byType = new Map<string, { ms: number; count: number }>();
   const phases: Record<string, number> = {};

@@ -10,6 +10,7 @@
  *   npm run bench -- --kernels=nchwc,plain         # both training graphs side by side
  *   npm run bench -- --kernels=plain --conv-grad=plain,fast
  *   npm run bench -- --profile                     # keep the profiles (bench/profile-summary.ts reads them)
+ *   npm run bench -- --steps-per-run=1             # one training step per session.run (default 8, as train.stepsPerRun)
  *   npm run bench -- --device=webgpu --sizes=128,224 --batch=64   # ONNX Runtime's WebGPU provider (plain
  *                                                  # graphs, state kept on the GPU; adds host-device transfer times)
  */
@@ -23,9 +24,11 @@ import { measure, type Measurement, type MeasureRequest } from './measure.js';
 
 const ONNX_FILE = 'mobilenet_v2_1.0_224_imagenet.onnx';
 const here = fileURLToPath(new URL('.', import.meta.url));
-const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=6] [--threads=2]
+const USAGE = `usage: npm run bench -- [--sizes=64,128] [--batch=32] [--steps=6] [--threads=2] [--steps-per-run=8]
   [--kernels=nchwc,plain] [--conv-grad=fast,plain] [--profile] [--no-breakdown] [--no-spin] [--device=cpu|webgpu]
 Backbone: $BACKBONES_DIR/${ONNX_FILE} (default ../shared/backbones).`;
+
+const DEFAULT_STEPS_PER_RUN = 8;
 
 type Kernels = MeasureRequest['kernels'];
 type ConvGrad = MeasureRequest['convGrad'];
@@ -34,6 +37,7 @@ interface Args {
   readonly sizes: number[];
   readonly batch: number;
   readonly steps: number;
+  readonly stepsPerRun: number;
   readonly threads: number;
   readonly profile: boolean;
   readonly breakdown: boolean;
@@ -62,6 +66,8 @@ function parseArgs(argv: readonly string[]): Args {
     batch: Number(get('batch') ?? 32),
     // Two warm-up runs, then six timed: what the PyTorch reference (torch_bench.py) does.
     steps: Number(get('steps') ?? 6),
+    // As the pipeline's default train.stepsPerRun: several steps per session.run (src/train/multi-step.ts).
+    stepsPerRun: Number(get('steps-per-run') ?? DEFAULT_STEPS_PER_RUN),
     threads: Number(get('threads') ?? 2),
     profile: argv.includes('--profile'),
     // The profile of a GPU provider times kernel launches, not the GPU's work: no breakdown there.
@@ -103,7 +109,7 @@ function printTable(rows: Row[], args: Args): void {
   const header = ['input', 'training graph', 'inference img/s', 'train step img/s', 'ratio', 'infer ms/batch', 'step ms/batch', 'train peak RSS'];
   const widths = header.map((h, i) => Math.max(h.length, i === 1 ? 22 : 8));
   const pad = (cells: string[]): string => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-  const where = args.device === 'cpu' ? `CPU, ${args.threads} intra-op threads` : 'ONNX Runtime WebGPU provider, state kept on the GPU';
+  const where = args.device === 'cpu' ? `CPU, ${args.threads} intra-op threads, ${args.stepsPerRun} training steps per run` : 'ONNX Runtime WebGPU provider, state kept on the GPU';
   console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, ${where}`);
   console.log(pad(header));
   for (const { size, variant, infer, train } of rows) {
@@ -158,7 +164,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const size of args.sizes) {
-    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, spin: args.spin, device: args.device };
+    const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, stepsPerRun: args.stepsPerRun, spin: args.spin, device: args.device };
     // Inference is measured next to each training variant, so every ratio compares runs made
     // under the same machine load.
     for (const variant of await variants(args)) {
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
       const train = inChild({ ...base, ...variant, mode: 'train', profile: false });
       console.error(`  ${size} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s`);
       // Profiling slows a run down: the breakdown comes from its own child, never the timed one.
-      const profiled = args.profile || args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1 }) : undefined;
+      const profiled = args.profile || args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1, stepsPerRun: 1 }) : undefined;
       if (args.profile && profiled?.profileFile !== undefined) console.error(`  profile: ${profiled.profileFile}`);
       rows.push({ size, variant, infer, train, breakdown: profiled?.breakdown });
     }

@@ -92,6 +92,7 @@ const TrainSchema = Type.Object({
     }, closed)),
   }, closed),
   checkpointEvery: nonNegativeInt(),
+  stepsPerRun: Type.Optional(positiveInt()),
 }, closed);
 
 const EvalSchema = Type.Object({

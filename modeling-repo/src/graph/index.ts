@@ -16,3 +16,4 @@ export { blockSizeProbe, NCHWC_DOMAIN, PROBE_CHANNELS } from './ops/nchwc-layout
 export { foldMovementChains } from './fold-movement.js';
 export { transposeByMatMul } from './transpose-by-matmul.js';
 export { earliestLevelOrder } from './schedule.js';
+export { renameValues } from './rename.js';

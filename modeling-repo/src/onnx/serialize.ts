@@ -91,14 +91,19 @@ function contribDomains(graph: Graph): string[] {
   return [...new Set(graph.nodes.map((n) => n.domain ?? '').filter((d) => d !== ''))].sort();
 }
 
-export function toOnnxBytes(graph: Graph, opts: SerializeOptions = {}): Uint8Array {
+/** ModelProto bytes around a graph proto; `source` names the contrib domains to import (its nodes'). */
+export function modelBytes(graph: OnnxTypes.IGraphProto, source: Graph, opts: SerializeOptions = {}): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     producerName: opts.producer ?? 'planet-modeling',
     docString: opts.docString ?? '',
-    opsetImport: [{ domain: '', version: opts.opset ?? DEFAULT_OPSET }, ...contribDomains(graph).map((domain) => ({ domain, version: CONTRIB_DOMAIN_VERSION }))],
+    opsetImport: [{ domain: '', version: opts.opset ?? DEFAULT_OPSET }, ...contribDomains(source).map((domain) => ({ domain, version: CONTRIB_DOMAIN_VERSION }))],
     metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    graph: graphProto(graph, opts.valueInfo),
+    graph,
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+export function toOnnxBytes(graph: Graph, opts: SerializeOptions = {}): Uint8Array {
+  return modelBytes(graphProto(graph, opts.valueInfo), graph, opts);
 }

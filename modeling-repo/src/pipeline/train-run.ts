@@ -62,6 +62,9 @@ function lossWeights(config: Config, train: ChipSet): { positiveWeights?: number
   return { positiveWeights: positiveWeightsFor(train.targets, NUM_LABELS, setting.power, setting.max) };
 }
 
+/** Steps per run of a configuration saved before train.stepsPerRun existed: one, as it trained. */
+const DEFAULT_STEPS_PER_RUN = 1;
+
 async function startEngines(config: Config, model: BuiltModel, train: ChipSet): Promise<Engines> {
   const nchwcBlock = await kernelBlock(config.kernels, config.device);
   const { graph, layout, intermediateBytes } = buildTrainingGraph(model.training.graph, {
@@ -77,6 +80,7 @@ async function startEngines(config: Config, model: BuiltModel, train: ChipSet): 
     device: config.device, threads: config.threads, stepGraph: graph,
     evalGraph: buildEvalGraph(model.dynamic.graph, layout, 'N', nchwcBlock),
     stepOptions: trainingStepOptions(intermediateBytes), inputSize: config.model.inputSize, evalBatch: EVAL_BATCH,
+    stepsPerRun: config.train.stepsPerRun ?? DEFAULT_STEPS_PER_RUN,
   });
   return {
     ...engines,

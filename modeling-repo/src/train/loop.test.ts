@@ -13,8 +13,8 @@ const BATCH = 4;
 const EPOCHS = 2;
 const DECAY = 0.5;
 
-function chips(): ChipSet {
-  return { size: 1, names: Array.from({ length: CHIPS }, (_, i) => `c${i}`), images: new Uint8Array(CHIPS * 3), targets: new Float32Array(CHIPS * NUM_LABELS) };
+function chips(count = CHIPS): ChipSet {
+  return { size: 1, names: Array.from({ length: count }, (_, i) => `c${i}`), images: new Uint8Array(count * 3), targets: new Float32Array(count * NUM_LABELS) };
 }
 
 /** A step that adds the step number to every parameter: parameters after step t are p0 + t (t + 1) / 2. */
@@ -22,10 +22,18 @@ function nextState(state: Float32Array, step: number): Float32Array {
   return state.map((value, i) => (i < PARAMS ? value + step : value));
 }
 
-/** A CPU-style runner: states are plain arrays. */
-function hostRunner(): StepEngine {
+/** What a runner was handed: per call, each step's number and learning rate. */
+type Calls = { step: number; lr: number }[][];
+
+/** A CPU-style runner: states are plain arrays, up to `stepsPerRun` steps a call. */
+function hostRunner(stepsPerRun = 1, calls: Calls = []): StepEngine {
   return {
-    run: (state, _batch, _lr, step) => Promise.resolve({ state: nextState(state, step), loss: 0.5 }),
+    stepsPerRun,
+    run: (state, steps) => {
+      calls.push(steps.map(({ step, lr }) => ({ step, lr })));
+      const next = steps.reduce((current, { step }) => nextState(current, step), state);
+      return Promise.resolve({ state: next, losses: steps.map(() => 0.5) });
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -35,12 +43,13 @@ function deviceRunner(): StepEngine {
   let current: Float32Array = new Float32Array(0);
   let token: Float32Array = new Float32Array(0);
   return {
-    run: (state, _batch, _lr, step) => {
+    stepsPerRun: 1,
+    run: (state, steps) => {
       if (state.length > 0 && state !== token) current = state.slice();
       else if (state !== token) throw new Error('stale state handle');
-      current = nextState(current, step);
+      current = steps.reduce((value, { step }) => nextState(value, step), current);
       token = new Float32Array(0);
-      return Promise.resolve({ state: token, loss: 0.5 });
+      return Promise.resolve({ state: token, losses: steps.map(() => 0.5) });
     },
     hostState: (state) => {
       if (state !== token) return Promise.resolve(state);
@@ -73,18 +82,18 @@ function expectedAverage(steps: number): number {
   return average;
 }
 
-async function run(runner: StepEngine, emaDecay: number): Promise<{ seen: number[][]; average: Float32Array | undefined }> {
-  const set = chips();
+async function run(runner: StepEngine, emaDecay: number, chipCount = CHIPS): Promise<{ seen: number[][]; average: Float32Array | undefined; state: Float32Array }> {
+  const set = chips(chipCount);
   const seen: number[][] = [];
   const options: LoopOptions = {
     loader: new BatchLoader(set, { batchSize: BATCH, seed: 1, shuffle: true, lastBatch: 'drop' }),
     validation: set, runner, evaluator: recordingEvaluator(seen),
-    schedule: { lr: 0.1, warmupSteps: 0, warmupFraction: 0, minLrFraction: 0, totalSteps: EPOCHS * (CHIPS / BATCH) },
+    schedule: { lr: 0.1, warmupSteps: 0, warmupFraction: 0, minLrFraction: 0, totalSteps: EPOCHS * Math.floor(chipCount / BATCH) },
     paramCount: PARAMS, emaDecay, epochs: EPOCHS, patience: 0, minDelta: 0, threshold: 0.2,
     checkpointDir: await mkdtemp(join(tmpdir(), 'loop-')), checkpointEvery: 0, onEpoch: () => Promise.resolve(),
   };
   const final = await trainEpochs(options, initialLoopState(new Float32Array(3 * PARAMS), PARAMS, emaDecay > 0));
-  return { seen, average: final.average };
+  return { seen, average: final.average, state: final.state };
 }
 
 describe('epoch loop with a weight average', () => {
@@ -112,5 +121,30 @@ describe('epoch loop with a weight average', () => {
     expect(average).toBeUndefined();
     expect(seen).toHaveLength(EPOCHS);
     expect(seen[EPOCHS - 1]).toEqual([10, 10]);
+  });
+});
+
+describe('epoch loop with several steps per runner call', () => {
+  /** Seven batches an epoch: calls of 3, 3 and 1 steps with stepsPerRun 3. */
+  const SEVEN_BATCHES = 7 * BATCH + 2;
+
+  it('hands the runner stepsPerRun batches at a time, numbered and scheduled as one by one', async () => {
+    const one: Calls = [];
+    const three: Calls = [];
+    const single = await run(hostRunner(1, one), 0, SEVEN_BATCHES);
+    const grouped = await run(hostRunner(3, three), 0, SEVEN_BATCHES);
+    expect(three.map((call) => call.length)).toEqual([3, 3, 1, 3, 3, 1]);
+    expect(three.flat()).toEqual(one.flat());
+    expect(one.flat().map(({ step }) => step)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(new Set(one.flat().map(({ lr }) => lr)).size).toBeGreaterThan(1);
+    expect(Array.from(grouped.state)).toEqual(Array.from(single.state));
+    expect(grouped.seen).toEqual(single.seen);
+  });
+
+  it('takes one step a call while it keeps a weight average, which folds in every step', async () => {
+    const calls: Calls = [];
+    const averaged = await run(hostRunner(3, calls), DECAY, SEVEN_BATCHES);
+    expect(calls.every((call) => call.length === 1)).toBe(true);
+    expect(averaged.average?.[0]).toBeCloseTo(expectedAverage(14), 4);
   });
 });

@@ -73,6 +73,27 @@ async function foldIntoAverage(options: LoopOptions, average: Float32Array | und
   return host;
 }
 
+/** Groups of `size` consecutive items (the last may be shorter). */
+async function* chunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let group: T[] = [];
+  for await (const item of items) {
+    group.push(item);
+    if (group.length === size) {
+      yield group;
+      group = [];
+    }
+  }
+  if (group.length > 0) yield group;
+}
+
+/**
+ * Steps per runner call: the runner's own count, but one with a weight average, which folds in
+ * every step's parameters.
+ */
+function stepsPerCall(options: LoopOptions, averaged: boolean): number {
+  return averaged ? 1 : Math.max(1, options.runner.stepsPerRun);
+}
+
 async function trainOneEpoch(options: LoopOptions, epoch: number, start: LoopState): Promise<{ state: Float32Array; step: number; loss: number; lr: number; seconds: number }> {
   const { loader, runner, schedule } = options;
   const progress = epochProgress(epoch + 1, options.epochs, loader.batchesPerEpoch);
@@ -82,14 +103,16 @@ async function trainOneEpoch(options: LoopOptions, epoch: number, start: LoopSta
   let lossSum = 0;
   let lr = 0;
   let done = 0;
-  for await (const batch of loader.epoch(epoch)) {
-    lr = learningRate(step, schedule);
-    step += 1;
-    const result = await runner.run(state, batch, lr, step);
-    if (!Number.isFinite(result.loss)) throw new Error(`training diverged: loss is ${result.loss} at step ${step} (epoch ${epoch + 1}); lower train.lr`);
+  for await (const batches of chunks(loader.epoch(epoch), stepsPerCall(options, start.average !== undefined))) {
+    const steps = batches.map((batch, i) => ({ batch, lr: learningRate(step + i, schedule), step: step + i + 1 }));
+    const result = await runner.run(state, steps);
+    const bad = result.losses.findIndex((loss) => !Number.isFinite(loss));
+    if (bad >= 0) throw new Error(`training diverged: loss is ${String(result.losses[bad])} at step ${String(step + bad + 1)} (epoch ${String(epoch + 1)}); lower train.lr`);
+    step += steps.length;
+    lr = steps.at(-1)?.lr ?? lr;
     state = await foldIntoAverage(options, start.average, result.state, step);
-    lossSum += result.loss;
-    done += 1;
+    lossSum += result.losses.reduce((a, b) => a + b, 0);
+    done += steps.length;
     progress.update(done, lossSum / done, (done * loader.batchSize * MS) / (performance.now() - began));
   }
   progress.stop();

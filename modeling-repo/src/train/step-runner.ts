@@ -1,24 +1,62 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../data/index.js';
-import { IMAGE } from '../contract/index.js';
+import { IMAGES, LOSSES, LRS, STEPS, TARGETS } from './multi-step.js';
 import { stateFeeds, stateFetches } from './state-io.js';
-import { LOSS, LR, STEP, TARGET } from './training-graph.js';
+
+const RGB = 3;
+
+/** One optimizer step's inputs: its batch, learning rate and 1-based step number (Adam's bias correction). */
+export interface StepInput {
+  readonly batch: Batch;
+  readonly lr: number;
+  readonly step: number;
+}
+
+/** The state after a run's steps and each step's loss. */
+export interface StepsResult {
+  readonly state: Float32Array;
+  readonly losses: number[];
+}
+
+function concat<T extends Uint8Array | Float32Array>(parts: readonly T[], make: (length: number) => T): T {
+  const joined = make(parts.reduce((n, part) => n + part.length, 0));
+  parts.reduce((offset, part) => { joined.set(part, offset); return offset + part.length; }, 0);
+  return joined;
+}
+
+/** The scanned inputs of the multi-step model (multi-step.ts) for these steps, all of one batch size. */
+function scannedFeeds(steps: readonly StepInput[], size: number): Record<string, ort.Tensor> {
+  const rows = steps[0]?.batch.names.length ?? 0;
+  if (steps.some((s) => s.batch.names.length !== rows)) {
+    throw new Error('StepRunner: the steps of one run need batches of one size');
+  }
+  const classes = (steps[0]?.batch.targets.length ?? 0) / (rows === 0 ? 1 : rows);
+  const m = steps.length;
+  return {
+    [IMAGES]: new ort.Tensor('uint8', concat(steps.map((s) => s.batch.images), (n) => new Uint8Array(n)), [m, rows, size, size, RGB]),
+    [TARGETS]: new ort.Tensor('float32', concat(steps.map((s) => s.batch.targets), (n) => new Float32Array(n)), [m, rows, classes]),
+    [LRS]: new ort.Tensor('float32', Float32Array.from(steps, (s) => s.lr), [m]),
+    [STEPS]: new ort.Tensor('float32', Float32Array.from(steps, (s) => s.step), [m]),
+  };
+}
 
 /**
- * Runs the generated training-step graph: the whole flat state goes in and comes back updated,
- * parameters and optimizer moments as three views of one array (state-io.ts). The new state is
- * written into one of two buffers the runner owns, in turn, rather than into a fresh one: letting
- * ONNX Runtime allocate the output cost a 27 MB allocation and copy per MobileNetV2 step. A state
- * the runner returned stays valid until the call after next (a third buffer is made when a state
- * from outside comes in meanwhile); keep a copy to hold it longer.
+ * Runs the generated training step, several steps per `session.run` (the multi-step model of
+ * multi-step.ts): the whole flat state goes in and comes back updated, parameters and optimizer
+ * moments as three views of one array (state-io.ts). The new state is written into one of two
+ * buffers the runner owns, in turn, rather than into a fresh one. A state the runner returned
+ * stays valid until the call after next (a third buffer is made when a state from outside comes
+ * in meanwhile); keep a copy to hold it longer.
  */
 export class StepRunner {
   private readonly buffers: Float32Array[] = [];
   private lastReturned: Float32Array | undefined;
 
+  /** `stepsPerRun`: how many steps the loop hands over per call (any count runs; this is the loop's chunk). */
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly inputSize: number,
+    readonly stepsPerRun: number,
   ) {}
 
   /** A buffer of the runner's that is neither the input nor the previous result. */
@@ -32,25 +70,19 @@ export class StepRunner {
     return fresh;
   }
 
-  /** One optimizer step; `step` counts from 1 (Adam's bias correction). Returns the new state and the loss. */
-  async run(state: Float32Array, batch: Batch, lr: number, step: number): Promise<{ state: Float32Array; loss: number }> {
-    const size = this.inputSize;
-    const rows = batch.targets.length / (batch.names.length === 0 ? 1 : batch.names.length);
-    const feeds: Record<string, ort.Tensor> = {
-      ...stateFeeds(state),
-      [IMAGE]: new ort.Tensor('uint8', batch.images, [batch.names.length, size, size, 3]),
-      [TARGET]: new ort.Tensor('float32', batch.targets, [batch.names.length, rows]),
-      [LR]: new ort.Tensor('float32', Float32Array.of(lr), []),
-      [STEP]: new ort.Tensor('float32', Float32Array.of(step), []),
-    };
+  /** Runs `steps` in order from `state`; returns the state after the last and every step's loss. */
+  async run(state: Float32Array, steps: readonly StepInput[]): Promise<StepsResult> {
+    if (steps.length === 0) {
+      throw new Error('StepRunner.run: no steps given');
+    }
     const next = this.target(state);
-    const out = await this.session.run(feeds, { ...stateFetches(next), [LOSS]: null });
-    const loss = out[LOSS]?.data;
-    if (!(loss instanceof Float32Array)) {
-      throw new Error('training step graph returned no loss');
+    const out = await this.session.run({ ...stateFeeds(state), ...scannedFeeds(steps, this.inputSize) }, { ...stateFetches(next), [LOSSES]: null });
+    const losses = out[LOSSES]?.data;
+    if (!(losses instanceof Float32Array) || losses.length !== steps.length) {
+      throw new Error(`training step graph returned no ${String(steps.length)} losses`);
     }
     this.lastReturned = next;
-    return { state: next, loss: loss[0] ?? Number.NaN };
+    return { state: next, losses: Array.from(losses) };
   }
 
   async close(): Promise<void> {

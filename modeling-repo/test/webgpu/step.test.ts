@@ -46,15 +46,15 @@ const describeGpu = await describeWebgpu();
 describeGpu('device=webgpu training step (state kept on the GPU)', () => {
   it('gives the CPU provider\'s losses, states and validation probabilities within float32 noise', async () => {
     const { stepGraph, evalGraph, initial, batches, set } = setup();
-    const request = { threads: 1, stepGraph, evalGraph, stepOptions: {}, inputSize: SIZE, evalBatch: 8 };
+    const request = { threads: 1, stepGraph, evalGraph, stepOptions: {}, inputSize: SIZE, evalBatch: 8, stepsPerRun: 1 };
     const cpu = await createEngines({ ...request, device: 'cpu' });
     const gpu = await createEngines({ ...request, device: 'webgpu' });
     let cpuState: Float32Array = initial.slice();
     let gpuState: Float32Array = initial.slice();
     for (const [i, batch] of batches.entries()) {
-      const a = await cpu.runner.run(cpuState, batch, 0.01, i + 1);
-      const b = await gpu.runner.run(gpuState, batch, 0.01, i + 1);
-      expect(Math.abs(a.loss - b.loss)).toBeLessThan(LOSS_TOLERANCE);
+      const a = await cpu.runner.run(cpuState, [{ batch, lr: 0.01, step: i + 1 }]);
+      const b = await gpu.runner.run(gpuState, [{ batch, lr: 0.01, step: i + 1 }]);
+      expect(Math.abs(a.losses[0]! - b.losses[0]!)).toBeLessThan(LOSS_TOLERANCE);
       expect(b.state).toHaveLength(0);
       cpuState = a.state;
       gpuState = b.state;
@@ -71,10 +71,10 @@ describeGpu('device=webgpu training step (state kept on the GPU)', () => {
 
     // The host copy stands for the GPU state: training continues from it without an upload, as
     // the loop does after each epoch; an older handle is refused rather than read stale.
-    const next = await gpu.runner.run(host, batches[0]!, 0.01, STEPS + 1);
-    const again = await cpu.runner.run(cpuState, batches[0]!, 0.01, STEPS + 1);
-    expect(Math.abs(next.loss - again.loss)).toBeLessThan(LOSS_TOLERANCE);
-    await expect(gpu.runner.run(gpuState, batches[1]!, 0.01, STEPS + 2)).rejects.toThrow(/stale/);
+    const next = await gpu.runner.run(host, [{ batch: batches[0]!, lr: 0.01, step: STEPS + 1 }]);
+    const again = await cpu.runner.run(cpuState, [{ batch: batches[0]!, lr: 0.01, step: STEPS + 1 }]);
+    expect(Math.abs(next.losses[0]! - again.losses[0]!)).toBeLessThan(LOSS_TOLERANCE);
+    await expect(gpu.runner.run(gpuState, [{ batch: batches[1]!, lr: 0.01, step: STEPS + 2 }])).rejects.toThrow(/stale/);
     await cpu.close();
     await gpu.close();
   });

@@ -5,15 +5,20 @@ import type { Graph } from '../../graph/index.js';
 import { toOnnxBytes } from '../../onnx/index.js';
 import { Evaluator } from '../evaluator.js';
 import { createSession, type SessionOptions } from '../session.js';
-import { StepRunner } from '../step-runner.js';
+import { multiStepModel } from '../multi-step.js';
+import { StepRunner, type StepInput, type StepsResult } from '../step-runner.js';
 import { STATE_OUTPUTS } from '../training-graph.js';
 import { GpuStepRunner } from './gpu-step-runner.js';
 import { GpuTransfer } from './transfer.js';
 import { forWebgpu } from './webgpu-rewrite.js';
 
-/** What the training loop needs of a step runner; `hostState` reads a returned state's values where they live elsewhere. */
+/**
+ * What the training loop needs of a step runner: `run` takes up to `stepsPerRun` steps at once
+ * (the loop's chunk of batches); `hostState` reads a returned state's values where they live elsewhere.
+ */
 export interface StepEngine {
-  run(state: Float32Array, batch: Parameters<StepRunner['run']>[1], lr: number, step: number): Promise<{ state: Float32Array; loss: number }>;
+  readonly stepsPerRun: number;
+  run(state: Float32Array, steps: readonly StepInput[]): Promise<StepsResult>;
   hostState?(state: Float32Array): Promise<Float32Array>;
   close(): Promise<void>;
 }
@@ -36,6 +41,8 @@ export interface EngineRequest {
   readonly stepOptions: Pick<SessionOptions, 'memoryPattern'>;
   readonly inputSize: number;
   readonly evalBatch: number;
+  /** Training steps per session.run on the CPU (train.stepsPerRun; see multi-step.ts). */
+  readonly stepsPerRun: number;
 }
 
 /** The WebGPU provider, with the step's new state kept on the GPU (fed back as the next step's input). */
@@ -61,14 +68,15 @@ async function webgpuEngines(request: EngineRequest): Promise<DeviceEngines> {
 
 /**
  * The step runner and evaluator for the configured device. On the CPU (and CUDA) the state is a
- * host array passed through each step; on WebGPU it stays in GPU memory between steps.
+ * host array passed through each run of `stepsPerRun` steps; on WebGPU it stays in GPU memory
+ * between steps.
  */
 export async function createEngines(request: EngineRequest): Promise<DeviceEngines> {
   if (request.device === 'webgpu') return webgpuEngines(request);
   const base = { device: request.device, threads: request.threads };
-  const step = await createSession(toOnnxBytes(request.stepGraph), { ...base, ...request.stepOptions });
+  const step = await createSession(multiStepModel(request.stepGraph), { ...base, ...request.stepOptions });
   const evalSession = await createSession(toOnnxBytes(request.evalGraph), base);
-  const runner = new StepRunner(step, request.inputSize);
+  const runner = new StepRunner(step, request.inputSize, request.stepsPerRun);
   const evaluator = new Evaluator(evalSession, request.evalBatch);
   return { runner, evaluator, close: async () => { await runner.close(); await evaluator.close(); } };
 }

@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { Batch } from '../../data/index.js';
 import { joinState, stateParts } from '../state-io.js';
+import type { StepInput, StepsResult } from '../step-runner.js';
 import { LOSS, STATE_INPUTS, STATE_OUTPUTS } from '../training-graph.js';
 import { stepFeeds } from './feeds.js';
 import type { GpuTransfer } from './transfer.js';
@@ -17,6 +18,8 @@ import { LOGITS } from '../../contract/index.js';
  * A state from outside (the initial one, a checkpoint) is uploaded when it comes in.
  */
 export class GpuStepRunner {
+  /** One step per session.run: the state never leaves the GPU, so there is no output copy to share out. */
+  readonly stepsPerRun = 1;
   /** The state's three parts on the GPU, in STATE_INPUTS order. */
   private current: ort.Tensor[] | undefined;
   /** The array that stands for `current`: the last handle returned, or the last host copy made. */
@@ -43,8 +46,20 @@ export class GpuStepRunner {
     this.current = next;
   }
 
+  /** Runs `steps` in order, one session.run each; returns a state handle and every step's loss. */
+  async run(state: Float32Array, steps: readonly StepInput[]): Promise<StepsResult> {
+    let current = state;
+    const losses: number[] = [];
+    for (const { batch, lr, step } of steps) {
+      const result = await this.runOne(current, batch, lr, step);
+      current = result.state;
+      losses.push(result.loss);
+    }
+    return { state: current, losses };
+  }
+
   /** One optimizer step; `step` counts from 1 (Adam's bias correction). Returns a state handle and the loss. */
-  async run(state: Float32Array, batch: Batch, lr: number, step: number): Promise<{ state: Float32Array; loss: number }> {
+  private async runOne(state: Float32Array, batch: Batch, lr: number, step: number): Promise<{ state: Float32Array; loss: number }> {
     const input = await this.stateTensors(state);
     const feeds = Object.fromEntries(input.map((tensor, i) => [STATE_INPUTS[i] ?? '', tensor]));
     const out = await this.session.run({ ...stepFeeds(batch, this.inputSize, lr, step), ...feeds });
