@@ -11,7 +11,7 @@ import { toOnnxBytes } from '../src/onnx/index.js';
 import { gatherParams, initialState } from '../src/train/flat-params.js';
 import { nchwcBlockSize, trainingStepOptions } from '../src/train/session.js';
 import { IMAGES, LOSSES, LRS, multiStepModel, STEPS, TARGETS } from '../src/train/multi-step.js';
-import { stateFeeds, stateFetches } from '../src/train/state-io.js';
+import { joinArrays, stateFeeds, stateFetches } from '../src/train/state-io.js';
 import { buildTrainingGraph, STATE_INPUTS, STATE_OUTPUTS } from '../src/train/training-graph.js';
 import { deviceOptions, forDevice, transferTimes, type BenchDevice, type TransferTimes } from './device.js';
 import { installPlainConvGrad } from './formulations/install.js';
@@ -166,11 +166,7 @@ const LR = new ort.Tensor('float32', Float32Array.of(LR_VALUE), []);
 
 /** The scanned inputs of `m` steps on one batch, numbered from `first` (multi-step.ts). */
 function scannedBatch({ image, target }: HostBatch, m: number, first: number): Record<string, ort.Tensor> {
-  const repeat = <T extends Uint8Array | Float32Array>(data: T, make: (n: number) => T): T => {
-    const out = make(data.length * m);
-    for (let i = 0; i < m; i++) out.set(data, i * data.length);
-    return out;
-  };
+  const repeat = <T extends Uint8Array | Float32Array>(data: T, make: (n: number) => T): T => joinArrays(Array.from({ length: m }, () => data), make);
   return {
     [IMAGES]: new ort.Tensor('uint8', repeat(image.data as Uint8Array, (n) => new Uint8Array(n)), [m, ...image.dims]),
     [TARGETS]: new ort.Tensor('float32', repeat(target.data as Float32Array, (n) => new Float32Array(n)), [m, ...target.dims]),

@@ -14,11 +14,16 @@ export function stateParts(state: Float32Array): Float32Array[] {
   return STATE_INPUTS.map((_, i) => state.subarray(i * p, (i + 1) * p));
 }
 
-/** One state array from its parts, in order. */
-export function joinState(parts: readonly Float32Array[]): Float32Array {
-  const joined = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+/** One array from its parts, in order (`make` allocates the joined array). */
+export function joinArrays<T extends Uint8Array | Float32Array>(parts: readonly T[], make: (length: number) => T): T {
+  const joined = make(parts.reduce((n, part) => n + part.length, 0));
   parts.reduce((offset, part) => { joined.set(part, offset); return offset + part.length; }, 0);
   return joined;
+}
+
+/** One state array from its parts, in order. */
+export function joinState(parts: readonly Float32Array[]): Float32Array {
+  return joinArrays(parts, (n) => new Float32Array(n));
 }
 
 function named(state: Float32Array, names: readonly string[]): Record<string, ort.Tensor> {

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Batch } from '../data/index.js';
 import { IMAGES, LOSSES, LRS, STEPS, TARGETS } from './multi-step.js';
-import { stateFeeds, stateFetches } from './state-io.js';
+import { joinArrays, stateFeeds, stateFetches } from './state-io.js';
 
 const RGB = 3;
 
@@ -18,12 +18,6 @@ export interface StepsResult {
   readonly losses: number[];
 }
 
-function concat<T extends Uint8Array | Float32Array>(parts: readonly T[], make: (length: number) => T): T {
-  const joined = make(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((offset, part) => { joined.set(part, offset); return offset + part.length; }, 0);
-  return joined;
-}
-
 /** The scanned inputs of the multi-step model (multi-step.ts) for these steps, all of one batch size. */
 function scannedFeeds(steps: readonly StepInput[], size: number): Record<string, ort.Tensor> {
   const rows = steps[0]?.batch.names.length ?? 0;
@@ -33,8 +27,8 @@ function scannedFeeds(steps: readonly StepInput[], size: number): Record<string,
   const classes = (steps[0]?.batch.targets.length ?? 0) / (rows === 0 ? 1 : rows);
   const m = steps.length;
   return {
-    [IMAGES]: new ort.Tensor('uint8', concat(steps.map((s) => s.batch.images), (n) => new Uint8Array(n)), [m, rows, size, size, RGB]),
-    [TARGETS]: new ort.Tensor('float32', concat(steps.map((s) => s.batch.targets), (n) => new Float32Array(n)), [m, rows, classes]),
+    [IMAGES]: new ort.Tensor('uint8', joinArrays(steps.map((s) => s.batch.images), (n) => new Uint8Array(n)), [m, rows, size, size, RGB]),
+    [TARGETS]: new ort.Tensor('float32', joinArrays(steps.map((s) => s.batch.targets), (n) => new Float32Array(n)), [m, rows, classes]),
     [LRS]: new ort.Tensor('float32', Float32Array.from(steps, (s) => s.lr), [m]),
     [STEPS]: new ort.Tensor('float32', Float32Array.from(steps, (s) => s.step), [m]),
   };
