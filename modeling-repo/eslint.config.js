@@ -42,7 +42,7 @@ const architecture = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'models/**', '.cache/**', 'coverage/**', 'eslint.config.js', 'eslint.architecture.js', 'eslint.architecture.d.ts', 'jest.config.js', 'jest.webgpu.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'runs/**', 'models/**', '.cache/**', '.gpu/**', 'coverage/**', 'eslint.config.js', 'eslint.architecture.js', 'eslint.architecture.d.ts', 'jest.config.js', 'jest.webgpu.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
