@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: MobileNetV2 inference vs full training step (all layers trainable), batch 32,
- * at 64 and 128 px, on the CPU with ONNX Runtime. Each measurement runs in its own child
- * process so that peak RSS is that measurement's alone. Per size, one more child profiles a
- * training step and prints where its time goes: forward, backward and optimizer, and the five
- * slowest op types.
+ * at 64 and 128 px, on the CPU with ONNX Runtime. Each size's measurement runs in its own child
+ * process so that peak RSS is that training session's alone; inference is timed in the same child,
+ * in turn with the training runs, so that their ratio compares the same moments of a machine whose
+ * speed drifts. Per size, one more child profiles a training step and prints where its time goes:
+ * forward, backward and optimizer, and the five slowest op types.
  *
  *   npm run bench                                  # the table (NCHWc training graphs where available)
  *   npm run bench -- --sizes=64 --steps=5 --threads=2
@@ -93,13 +94,13 @@ function inChild(request: MeasureRequest): Measurement {
   });
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   if (result.status !== 0 || !line.startsWith('{')) {
-    throw new Error(`benchmark child (${request.mode} ${request.size} px) failed with status ${String(result.status)}: ${result.stdout}`);
+    throw new Error(`benchmark child (${request.size} px) failed with status ${String(result.status)}: ${result.stdout}`);
   }
   return JSON.parse(line) as Measurement;
 }
 
 interface Variant { readonly kernels: Kernels; readonly convGrad: ConvGrad }
-interface Row { size: number; variant: Variant; infer: Measurement; train: Measurement; breakdown?: Measurement['breakdown'] }
+interface Row { size: number; variant: Variant; train: Measurement; breakdown?: Measurement['breakdown'] }
 
 function label(v: Variant): string {
   return v.kernels === 'nchwc' ? 'nchwc' : `plain, ${v.convGrad} conv grad`;
@@ -112,7 +113,8 @@ function printTable(rows: Row[], args: Args): void {
   const where = args.device === 'cpu' ? `CPU, ${args.threads} intra-op threads, ${args.stepsPerRun} training steps per run` : 'ONNX Runtime WebGPU provider, state kept on the GPU';
   console.log(`\nMobileNetV2 1.0, batch ${args.batch}, all layers trainable, ${where}`);
   console.log(pad(header));
-  for (const { size, variant, infer, train } of rows) {
+  for (const { size, variant, train } of rows) {
+    const infer = train.inference ?? { imagesPerSecond: NaN, msPerBatch: NaN };
     console.log(pad([
       `${size} px`, label(variant), infer.imagesPerSecond.toFixed(1), train.imagesPerSecond.toFixed(1),
       (infer.imagesPerSecond / train.imagesPerSecond).toFixed(2), infer.msPerBatch.toFixed(0), train.msPerBatch.toFixed(0),
@@ -137,6 +139,11 @@ function printTransfers(rows: Row[]): void {
     console.log(`${size} px host-device transfers: ${stepMs.toFixed(1)} ms of the ${train.msPerBatch.toFixed(0)} ms step ` +
       `(${((100 * stepMs) / train.msPerBatch).toFixed(1)} %: batch up, loss down); reading the state back (once per epoch): ${stateReadMs.toFixed(1)} ms`);
   }
+}
+
+function printProgress(train: Measurement, variant: Variant): void {
+  const inference = train.inference === undefined ? '' : `, inference in the same rounds: ${train.inference.imagesPerSecond.toFixed(1)} img/s`;
+  console.error(`  ${String(train.size)} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s${inference}`);
 }
 
 async function variants(args: Args): Promise<Variant[]> {
@@ -165,17 +172,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const size of args.sizes) {
     const base = { model, size, batch: args.batch, threads: args.threads, steps: args.steps, stepsPerRun: args.stepsPerRun, spin: args.spin, device: args.device };
-    // Inference is measured next to each training variant, so every ratio compares runs made
-    // under the same machine load.
     for (const variant of await variants(args)) {
-      const infer = inChild({ ...base, ...variant, mode: 'infer', profile: false });
-      console.error(`  ${size} px inference: ${infer.imagesPerSecond.toFixed(1)} img/s`);
-      const train = inChild({ ...base, ...variant, mode: 'train', profile: false });
-      console.error(`  ${size} px training step (${label(variant)}): ${train.imagesPerSecond.toFixed(1)} img/s`);
+      const train = inChild({ ...base, ...variant, profile: false });
+      printProgress(train, variant);
       // Profiling slows a run down: the breakdown comes from its own child, never the timed one.
-      const profiled = args.profile || args.breakdown ? inChild({ ...base, ...variant, mode: 'train', profile: true, steps: 1, stepsPerRun: 1 }) : undefined;
+      const profiled = args.profile || args.breakdown ? inChild({ ...base, ...variant, profile: true, steps: 1, stepsPerRun: 1 }) : undefined;
       if (args.profile && profiled?.profileFile !== undefined) console.error(`  profile: ${profiled.profileFile}`);
-      rows.push({ size, variant, infer, train, breakdown: profiled?.breakdown });
+      rows.push({ size, variant, train, breakdown: profiled?.breakdown });
     }
   }
   printTable(rows, args);
