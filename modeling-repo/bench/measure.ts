@@ -64,6 +64,9 @@ const WARMUP = 2;
 /** Inference batches timed per training step asked for (as the PyTorch reference: 3 x steps). */
 const INFER_RUNS_PER_STEP = 3;
 
+/** Where ONNX Runtime writes a session's profile (it appends a timestamp). */
+const profilePrefix = (mode: 'infer' | 'train', size: number): string => `bench-${mode}-${String(size)}`;
+
 function sessionOptions(request: MeasureRequest, mode: 'infer' | 'train', memoryPattern = true): ort.InferenceSession.SessionOptions {
   return {
     ...deviceOptions(request.device ?? 'cpu', mode),
@@ -74,7 +77,7 @@ function sessionOptions(request: MeasureRequest, mode: 'infer' | 'train', memory
     // As the pipeline's training sessions (src/train/session.ts trainingStepOptions).
     ...(memoryPattern ? {} : { enableMemPattern: false }),
     enableProfiling: request.profile,
-    profileFilePrefix: join(tmpdir(), `bench-${mode}-${request.size}`),
+    profileFilePrefix: join(tmpdir(), profilePrefix(mode, request.size)),
     extra: { session: { intra_op: { allow_spinning: request.spin ? '1' : '0' } } },
   };
 }
@@ -96,8 +99,8 @@ function finishProfile(session: ort.InferenceSession, request: MeasureRequest): 
     return undefined;
   }
   session.endProfiling();
-  // ONNX Runtime appends a timestamp to the prefix: the newest matching file is this run's.
-  const prefix = `bench-train-${request.size}`;
+  // Only the training session is profiled; the newest file with its prefix is this run's.
+  const prefix = profilePrefix('train', request.size);
   const files = readdirSync(tmpdir()).filter((f) => f.startsWith(prefix) && f.endsWith('.json')).map((f) => join(tmpdir(), f));
   return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
