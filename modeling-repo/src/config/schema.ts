@@ -45,6 +45,8 @@ const DataSchema = Type.Object({
   valFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }),
   // Optional: unset, the split follows `seed` (and configurations saved before the key load).
   splitSeed: Type.Optional(nonNegativeInt()),
+  // Optional for the same reason; count 1 is no K-fold training.
+  folds: Type.Optional(Type.Object({ count: positiveInt(), index: nonNegativeInt() }, closed)),
   limit: nonNegativeInt(),
   synthetic: SyntheticSchema,
 }, closed);

@@ -1,2 +1,3 @@
-/** Public surface of the ensemble merge: member bundles of one split into one averaged bundle. */
-export { loadMembers, mergeBundles } from './merge.js';
+/** Public surface of the ensemble merge: member bundles of one split (or the K folds of one K-fold run) into one averaged bundle. */
+export { foldOverrides, kfoldRun, type KFoldResult } from './kfold.js';
+export { loadMembers, mergeBundles, type MergeResult } from './merge.js';

@@ -5,8 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tinyContractModel } from '../../test/support/contract-model.js';
 import { loadConfig } from '../config/index.js';
-import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain } from '../data/index.js';
+import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain, type ChipSet } from '../data/index.js';
 import { tuneThresholds } from '../eval/index.js';
+import { evaluateProbabilities } from '../metric/index.js';
 import { CARD_SCHEMA, readBundle, verifyGolden, writeBundle, type ModelCard } from '../export/index.js';
 import { maxAbsDiff, ModelRunner } from '../inference/model-runner.js';
 import { toOnnxBytes } from '../onnx/index.js';
@@ -17,41 +18,51 @@ const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 const OPSET = 17;
 const quiet = (): void => undefined;
 
-async function smoke(dir: string): Promise<{ config: Awaited<ReturnType<typeof loadConfig>>['config']; data: PreparedData }> {
+async function smoke(dir: string, overrides: readonly string[] = []): Promise<{ config: Awaited<ReturnType<typeof loadConfig>>['config']; data: PreparedData }> {
   const { config } = await loadConfig({
-    configDir: join(PACKAGE_ROOT, 'configs'), exp: 'smoke', overrides: [`data.cacheDir=${join(dir, 'cache')}`, 'export.publishDir='], env: {},
+    configDir: join(PACKAGE_ROOT, 'configs'), exp: 'smoke', overrides: [`data.cacheDir=${join(dir, 'cache')}`, 'export.publishDir=', ...overrides], env: {},
   });
   return { config, data: await prepareData(config, quiet) };
 }
 
-function memberCard(data: PreparedData, size: number, index: number, split = data.splitDescription): Omit<ModelCard, 'onnx'> {
+interface MemberOptions {
+  readonly split?: string;
+  /** The recorded training configuration (K-fold members record data.folds there). */
+  readonly config?: unknown;
+}
+
+function memberCard(data: PreparedData, size: number, index: number, options: MemberOptions = {}): Omit<ModelCard, 'onnx'> {
   const perClass = Object.fromEntries(LABELS.map((l) => [l, { precision: 0, recall: 0, f2: 0 }]));
   return {
     schema: CARD_SCHEMA, name: 'tiny', version: `2026.12.02-member${index}`, createdAt: '2026-12-02T00:00:00Z', labels: [...LABELS],
     thresholds: Object.fromEntries(LABELS.map((l) => [l, 0.2])),
     input: { name: 'image', size, layout: 'NHWC', dtype: 'uint8', colour: 'RGB', decode: DECODE_DESCRIPTION, resize: resizeChain(size) },
     output: { name: 'probabilities', activation: 'sigmoid' },
-    metrics: { f2: 0, f2AtThreshold0_2: 0, perClass, split, images: data.validation.names.length },
+    metrics: { f2: 0, f2AtThreshold0_2: 0, perClass, split: options.split ?? data.splitDescription, images: data.validation.names.length },
     backbone: { name: 'tiny', source: 'test', sha256: '' },
-    training: { experiment: 'smoke', config: {}, gitCommit: '', device: 'cpu', seconds: index, data: data.description },
+    training: { experiment: 'smoke', config: options.config ?? {}, gitCommit: '', device: 'cpu', seconds: index, data: data.description },
   };
 }
 
-async function member(dir: string, data: PreparedData, seed: number, split?: string): Promise<string> {
+async function member(dir: string, data: PreparedData, seed: number, options?: MemberOptions): Promise<string> {
   const size = data.validation.size;
   const out = join(dir, `member${seed}`);
-  await writeBundle(out, { modelBytes: toOnnxBytes(tinyContractModel(size, seed), { opset: OPSET }), card: memberCard(data, size, seed, split), opset: OPSET, golden: [] });
+  await writeBundle(out, { modelBytes: toOnnxBytes(tinyContractModel(size, seed), { opset: OPSET }), card: memberCard(data, size, seed, options), opset: OPSET, golden: [] });
   return out;
 }
 
-async function predict(bytes: Uint8Array, data: PreparedData): Promise<Float32Array> {
-  const runner = await ModelRunner.create(bytes, data.validation.size);
+async function predictChips(bytes: Uint8Array, chips: ChipSet): Promise<Float32Array> {
+  const runner = await ModelRunner.create(bytes, chips.size);
   try {
-    return await runner.predictSet(data.validation);
+    return await runner.predictSet(chips);
   } finally {
     await runner.close();
   }
 }
+
+const predict = (bytes: Uint8Array, data: PreparedData): Promise<Float32Array> => predictChips(bytes, data.validation);
+
+const foldConfig = (count: number, index: number): unknown => ({ data: { folds: { count, index } } });
 
 describe('merging bundles into one ensemble bundle', () => {
   it('writes one model that averages the members, with re-tuned thresholds, golden chips and the members listed', async () => {
@@ -80,8 +91,52 @@ describe('merging bundles into one ensemble bundle', () => {
   it('refuses members validated on another split, and a single bundle', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
     const { config, data } = await smoke(dir);
-    const members = await loadMembers([await member(dir, data, 11), await member(dir, data, 13, 'another split')]);
+    const members = await loadMembers([await member(dir, data, 11), await member(dir, data, 13, { split: 'another split' })]);
     await expect(mergeBundles(config, data, members, join(dir, 'out'), quiet)).rejects.toThrow(/must share the validation split/);
     await expect(loadMembers([join(dir, 'member11')])).rejects.toThrow(/two or more bundles/);
+  });
+
+  it('tunes the thresholds of K-fold members on their out-of-fold predictions of every training chip', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
+    const { config, data } = await smoke(dir);
+    const count = 3;
+    const dirs = await Promise.all([0, 1, 2].map((index) => member(dir, data, 20 + index, { config: foldConfig(count, index) })));
+    const members = await loadMembers(dirs);
+    const out = join(dir, 'ensemble');
+    const result = await mergeBundles(config, data, members, out, quiet);
+
+    // Expected: each member scored on the chips its own fold left out, the way training saw them.
+    const parts = await Promise.all([0, 1, 2].map(async (index) => {
+      const fold = (await smoke(dir, [`data.folds.count=${count}`, `data.folds.index=${index}`])).data.fold;
+      if (fold === undefined) throw new Error('no fold');
+      return { p: await predictChips(members[index]?.modelBytes ?? new Uint8Array(), fold.outOfFold), t: fold.outOfFold.targets };
+    }));
+    const p = Float32Array.from(parts.flatMap((part) => Array.from(part.p)));
+    const t = Float32Array.from(parts.flatMap((part) => Array.from(part.t)));
+    expect(t.length / LABELS.length).toBe(data.split.train.length);
+    const oof = tuneThresholds(p, t, { start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes });
+    const merged = await readBundle(out);
+    expect(LABELS.map((l) => merged.card.thresholds[l])).toEqual(oof.thresholds.map((th) => Number(th.toFixed(4))));
+    expect(result.outOfFold?.images).toBe(data.split.train.length);
+    expect(result.outOfFold?.tuned.f2After).toBeCloseTo(oof.f2After, 10);
+
+    // The card's F2 is the validation F2 at those thresholds, not at thresholds tuned on validation.
+    const both = await predict(merged.modelBytes, data);
+    expect(merged.card.metrics.f2).toBeCloseTo(evaluateProbabilities(both, data.validation.targets, oof.thresholds).f2, 10);
+    expect(result.validationTuned.f2After).toBeGreaterThanOrEqual(merged.card.metrics.f2);
+    expect(JSON.stringify(merged.card.training.config)).toContain(`out-of-fold predictions of ${data.split.train.length} training chips`);
+  });
+
+  it('refuses K-fold members mixed with plain ones, and folds missing or repeated', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
+    const { config, data } = await smoke(dir);
+    const a = await member(dir, data, 30, { config: foldConfig(2, 0) });
+    const b = await member(dir, data, 31, { config: foldConfig(2, 0) });
+    const plain = await member(dir, data, 32);
+    const c = await member(dir, data, 33, { config: foldConfig(3, 1) });
+    const merge = async (dirs: string[]): Promise<unknown> => mergeBundles(config, data, await loadMembers(dirs), join(dir, 'out'), quiet);
+    await expect(merge([a, plain])).rejects.toThrow(/K-fold members with members trained without data\.folds: .*member32/);
+    await expect(merge([a, b])).rejects.toThrow(/must be the folds 0, 1 of data\.folds\.count=2, once each; got 0, 0/);
+    await expect(merge([a, c])).rejects.toThrow(/must share data\.folds\.count=2; these differ: .*member33/);
   });
 });

@@ -9,11 +9,13 @@ import { averageModels } from '../compose/index.js';
 import { maxAbsDiff, ModelRunner } from '../inference/index.js';
 import { fromOnnxBytes, toOnnxBytes } from '../onnx/index.js';
 import { AGREEMENT_TOLERANCE, GOLDEN_TOLERANCE, gitCommit, goldenInputs, type PreparedData } from '../pipeline/index.js';
+import { completeFolds, memberFold, outOfFoldThresholds, type OutOfFoldResult } from './out-of-fold.js';
 
 /**
  * Merges trained bundles into one: one model.onnx that averages the members' probabilities
- * (compose/ensemble.ts), thresholds tuned again on the merged model's own validation
- * probabilities, golden chips computed by the merged model, and a card listing the members.
+ * (compose/ensemble.ts), thresholds tuned again (on the merged model's own validation
+ * probabilities, or for the K folds of one K-fold split on the members' out-of-fold predictions,
+ * out-of-fold.ts), golden chips computed by the merged model, and a card listing the members.
  */
 
 const AGREEMENT_CHIPS = 64;
@@ -27,8 +29,12 @@ export interface LoadedMember {
 
 export interface MergeResult {
   readonly card: ModelCard;
-  readonly tuned: ThresholdResult;
-  readonly atTuned: EvaluationReport;
+  /** The merged model on the validation chips at the card's thresholds. */
+  readonly atThresholds: EvaluationReport;
+  /** Thresholds tuned on the validation chips themselves (the card's, unless the members are K folds). */
+  readonly validationTuned: ThresholdResult;
+  /** For K-fold members: the thresholds the card uses, tuned on every training chip out of fold. */
+  readonly outOfFold?: OutOfFoldResult;
   /** Each member alone on the same validation chips, at its own card's thresholds (for comparison). */
   readonly memberF2: readonly number[];
 }
@@ -70,7 +76,20 @@ function memberEntry(member: LoadedMember): EnsembleMember {
   };
 }
 
-function mergedCard(config: Config, members: readonly LoadedMember[], data: PreparedData, scores: { tuned: ThresholdResult; atTuned: EvaluationReport }): Omit<ModelCard, 'onnx'> {
+interface Scores {
+  readonly thresholds: readonly number[];
+  readonly atThresholds: EvaluationReport;
+  readonly validationTuned: ThresholdResult;
+  readonly outOfFold?: OutOfFoldResult;
+}
+
+/** Where the card's thresholds come from, recorded with the merge's configuration. */
+function thresholdSource(scores: Scores): string {
+  const oof = scores.outOfFold;
+  return oof === undefined ? 'tuned on the validation chips' : `tuned on out-of-fold predictions of ${oof.images} training chips (K-fold members)`;
+}
+
+function mergedCard(config: Config, members: readonly LoadedMember[], data: PreparedData, scores: Scores): Omit<ModelCard, 'onnx'> {
   const first = members[0]?.card;
   if (first === undefined) throw new Error('an ensemble needs members');
   const now = new Date();
@@ -79,13 +98,17 @@ function mergedCard(config: Config, members: readonly LoadedMember[], data: Prep
   return {
     schema: CARD_SCHEMA, name: `${first.name}-ensemble${members.length}`, version: modelVersion(now, commit), createdAt: now.toISOString(),
     labels: [...LABELS],
-    thresholds: Object.fromEntries(LABELS.map((label, c) => [label, Number((scores.tuned.thresholds[c] ?? 0).toFixed(4))])),
+    thresholds: Object.fromEntries(LABELS.map((label, c) => [label, Number((scores.thresholds[c] ?? 0).toFixed(4))])),
     input: { ...first.input, decode: DECODE_DESCRIPTION },
     output: first.output,
-    metrics: { f2: scores.tuned.f2After, f2AtThreshold0_2: scores.tuned.f2Before, perClass: scores.atTuned.perClass, split: data.splitDescription, images: scores.atTuned.images },
+    metrics: {
+      f2: scores.atThresholds.f2, f2AtThreshold0_2: scores.validationTuned.f2Before, perClass: scores.atThresholds.perClass,
+      split: data.splitDescription, images: scores.atThresholds.images,
+    },
     backbone: backbones.length === 1 ? first.backbone : { name: backbones.join(' + '), source: 'see ensemble.members', sha256: first.backbone.sha256 },
     training: {
-      experiment: 'ensemble', config: { members: members.map((m) => m.dir), thresholds: config.eval }, gitCommit: commit, device: first.training.device,
+      experiment: 'ensemble', config: { members: members.map((m) => m.dir), thresholds: config.eval, thresholdSource: thresholdSource(scores) },
+      gitCommit: commit, device: first.training.device,
       seconds: members.reduce((sum, m) => sum + m.card.training.seconds, 0), data: data.description,
     },
     ensemble: { members: members.map(memberEntry), rule: AVERAGE_RULE },
@@ -122,6 +145,18 @@ function checkAverage(merged: Float32Array, members: readonly Float32Array[], si
   return worst;
 }
 
+/** The card's thresholds: out of fold for the K folds of one split, else tuned on validation. */
+async function chooseThresholds(config: Config, data: PreparedData, members: readonly LoadedMember[], merged: Float32Array): Promise<Scores> {
+  const targets = data.validation.targets;
+  const options = { start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes };
+  const validationTuned = tuneThresholds(merged, targets, options);
+  const folds = completeFolds(members.map((m) => m.dir), members.map((m) => memberFold(m.card.training.config)));
+  const outOfFold = folds === undefined ? undefined : await outOfFoldThresholds(config, data, members, folds);
+  const thresholds = outOfFold?.tuned.thresholds ?? validationTuned.thresholds;
+  const atThresholds = evaluateProbabilities(merged, targets, thresholds);
+  return { thresholds, atThresholds, validationTuned, ...(outOfFold === undefined ? {} : { outOfFold }) };
+}
+
 /** Writes the merged bundle into `outDir` and proves it (average, golden round trip). */
 export async function mergeBundles(
   config: Config, data: PreparedData, members: readonly LoadedMember[], outDir: string, log: (line: string) => void,
@@ -131,16 +166,16 @@ export async function mergeBundles(
   const modelBytes = toOnnxBytes(averageModels(members.map((m) => fromOnnxBytes(m.modelBytes))), { opset, producer: 'planet-modeling' });
   const predictions = await predictAll(members, modelBytes, data);
   const worst = checkAverage(predictions.merged, predictions.members, data.validation.size);
+  const scores = await chooseThresholds(config, data, members, predictions.merged);
   const targets = data.validation.targets;
-  const tuned = tuneThresholds(predictions.merged, targets, { start: config.eval.thresholdStart, step: config.eval.thresholdStep, passes: config.eval.passes });
-  const atTuned = evaluateProbabilities(predictions.merged, targets, tuned.thresholds);
   const memberF2 = members.map((m, i) => evaluateProbabilities(predictions.members[i] ?? new Float32Array(), targets, m.card.labels.map((l) => m.card.thresholds[l] ?? 0)).f2);
   const size = data.validation.size;
   const decode = (jpeg: Uint8Array, name: string): Promise<Uint8Array> => decodeChip(jpeg, size, name);
   const golden = await computeGolden(modelBytes, size, await goldenInputs(config, data), decode);
-  const card = await writeBundle(outDir, { modelBytes, card: mergedCard(config, members, data, { tuned, atTuned }), opset, golden });
+  const card = await writeBundle(outDir, { modelBytes, card: mergedCard(config, members, data, scores), opset, golden });
   const roundTrip = await verifyGolden(modelBytes, size, golden, decode);
   if (roundTrip > GOLDEN_TOLERANCE) throw new Error(`merged bundle's golden chips do not round-trip (${roundTrip})`);
   log(`merge: ${members.length} members, merged vs mean of members max |diff| ${worst.toExponential(2)}, golden round trip ${roundTrip.toExponential(2)}, ${modelBytes.length} bytes`);
-  return { card, tuned, atTuned, memberF2 };
+  const { atThresholds, validationTuned, outOfFold } = scores;
+  return { card, atThresholds, validationTuned, ...(outOfFold === undefined ? {} : { outOfFold }), memberF2 };
 }

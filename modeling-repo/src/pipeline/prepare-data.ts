@@ -1,5 +1,6 @@
 import {
-  areaResize, chipBytes, describeSplit, loadChipSet, makeSynthetic, stratifiedSplit, subsetChips, type ChipSet, type Split,
+  areaResize, chipBytes, describeSplit, iterativeStratification, loadChipSet, makeSynthetic, NUM_LABELS, stratifiedSplit,
+  subsetChips, type ChipSet, type Split,
 } from '../data/index.js';
 import type { Config } from '../config/index.js';
 
@@ -14,6 +15,20 @@ export interface PreparedData {
   /** How the validation split was chosen. */
   readonly splitDescription: string;
   readonly synthetic: boolean;
+  /** With `data.folds`: which part of the training side this run leaves out, and those chips. */
+  readonly fold?: FoldData;
+}
+
+/** One fold of K-fold training: the training side of the split dealt into K stratified folds. */
+export interface FoldData {
+  readonly count: number;
+  readonly index: number;
+  /** Rows (into `all`) of every fold, `rows[j]` ascending; the run trains on all but `rows[index]`. */
+  readonly rows: readonly Uint32Array[];
+  /** The chips of `rows[index]`, which this run never trains on (its out-of-fold predictions). */
+  readonly outOfFold: ChipSet;
+  /** For the model card: "fold 2 of 5 of the training side, ...". */
+  readonly description: string;
 }
 
 /** Synthetic chips made at `size`, brought to the model input size with the pipeline's own resize. */
@@ -45,19 +60,50 @@ async function loadSet(config: Config, log: (line: string) => void): Promise<{ s
   return { set, description };
 }
 
+/**
+ * Deals the training side of `split` into `count` stratified folds (the split's seed again, so every
+ * member of a K-fold ensemble sees the same folds). The validation side is untouched: every fold's
+ * model is validated on the same chips, which is what merging the folds into one bundle needs.
+ */
+export function trainingFolds(set: ChipSet, split: Split, folds: { count: number; index: number }, seed: number): FoldData {
+  const { count, index } = folds;
+  if (count < 2 || index < 0 || index >= count || !Number.isInteger(index)) {
+    throw new Error(`data.folds: index ${index} is not one of the folds 0..${count - 1} of data.folds.count=${count} (count must be 2 or more)`);
+  }
+  const targets = new Float32Array(split.train.length * NUM_LABELS);
+  split.train.forEach((row, i) => { targets.set(set.targets.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), i * NUM_LABELS); });
+  const foldOf = iterativeStratification(targets, Array.from({ length: count }, () => 1 / count), seed);
+  const rows = Array.from({ length: count }, (_, j) => split.train.filter((_row, i) => foldOf[i] === j));
+  const left = rows[index] ?? new Uint32Array();
+  return {
+    count, index, rows, outOfFold: subsetChips(set, left),
+    description: `fold ${index} of ${count} of the training side left out (${left.length} chips; iterative stratification, seed ${seed})`,
+  };
+}
+
+/** The training rows of a K-fold member: every training row outside its own fold. */
+function foldTrainRows(fold: FoldData): Uint32Array {
+  const kept = fold.rows.filter((_rows, j) => j !== fold.index);
+  return Uint32Array.from(kept.flatMap((rows) => Array.from(rows))).sort();
+}
+
 /** Loads (or makes) the chips and splits them with seeded iterative stratification. */
 export async function prepareData(config: Config, log: (line: string) => void): Promise<PreparedData> {
   const { set, description } = await loadSet(config, log);
   const splitSeed = config.data.splitSeed ?? config.seed;
   const split = stratifiedSplit(set.targets, config.data.valFraction, splitSeed);
-  if (split.train.length < config.train.batchSize) {
-    throw new Error(`data: ${split.train.length} training chips cannot fill one batch of train.batchSize=${config.train.batchSize}`);
+  const folds = config.data.folds;
+  const fold = folds === undefined || folds.count === 1 ? undefined : trainingFolds(set, split, folds, splitSeed);
+  const trainRows = fold === undefined ? split.train : foldTrainRows(fold);
+  if (trainRows.length < config.train.batchSize) {
+    throw new Error(`data: ${trainRows.length} training chips cannot fill one batch of train.batchSize=${config.train.batchSize}`);
   }
   return {
     all: set, split, description,
-    train: subsetChips(set, split.train),
+    train: subsetChips(set, trainRows),
     validation: subsetChips(set, split.validation),
     splitDescription: describeSplit(config.data.valFraction, splitSeed, split.validation.length),
     synthetic: config.data.synthetic.enabled,
+    ...(fold === undefined ? {} : { fold }),
   };
 }

@@ -146,6 +146,7 @@ async function trainAndExport(options: TrainRunOptions, runDir: string, tracker:
   const began = performance.now();
   const data = await prepareData(config, log);
   log(`split: ${data.train.names.length} training, ${data.validation.names.length} validation chips (${data.splitDescription})`);
+  if (data.fold !== undefined) log(`folds: ${data.fold.description}`);
   const model = await buildModel(config);
   log(`model: ${model.backbone.name}, ${model.trainable.length} trainable tensors (train.trainable=${config.train.trainable})`);
   const engines = await startEngines(config, model, data.train);
