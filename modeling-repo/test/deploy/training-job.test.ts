@@ -96,17 +96,7 @@ maybe('deploy/k8s/training', () => {
   it('member i trains with seed BASE_SEED + i in its own folders, then pushes its bundle', async () => {
     const work = await mkdtemp(join(tmpdir(), 'member-'));
     try {
-      // A stand-in for node on PATH: records each call; a training call leaves a bundle folder.
-      const bin = join(work, 'bin');
-      await mkdir(bin);
-      await writeFile(join(bin, 'node'), [
-        '#!/usr/bin/env bash',
-        'printf "%s\\n" "$*" >> "$WORK_DIR/calls"',
-        'for a in "$@"; do case "$a" in runs.dir=*) mkdir -p "${a#runs.dir=}/run-1/bundle" ;; esac; done',
-      ].join('\n'), { mode: 0o755 });
-      const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, JOB_COMPLETION_INDEX: '3', BASE_SEED: '100', WORK_DIR: work, APP_DIR: ROOT };
-      await promisify(execFile)('bash', [MEMBER_SCRIPT, 'EXPERIMENT=smoke', 'train.epochs=1'], { env, cwd: work }).catch(() => undefined);
-      const [train = '', ...rest] = (await readFile(join(work, 'calls'), 'utf8')).trim().split('\n');
+      const [train = '', ...rest] = await memberCalls(work, { JOB_COMPLETION_INDEX: '3', BASE_SEED: '100' });
       const push = rest.join('\n');
       const member = join(work, 'member-3');
       expect(train.split(' ')).toEqual(expect.arrayContaining([
@@ -115,8 +105,38 @@ maybe('deploy/k8s/training', () => {
       expect(push).toMatch(/^--input-type=module -e /);
       expect(push).toMatch(/await import\(process\.env\.APP \+ '\/dist\/dvc\/cli\.js'\)/);
       expect(push).toMatch(/modelPush\(process\.cwd\(\), \['from=' \+ process\.env\.BUNDLE\]/);
+      expect(train).not.toMatch(/data\.folds/);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('with FOLDS=K, member i trains without fold i; an index beyond the folds is refused', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'member-'));
+    try {
+      const [train = ''] = await memberCalls(work, { JOB_COMPLETION_INDEX: '2', FOLDS: '5' });
+      expect(train.split(' ')).toEqual(expect.arrayContaining(['data.folds.count=5', 'data.folds.index=2', '++data.splitSeed=42']));
+      const failure = await promisify(execFile)('bash', [MEMBER_SCRIPT], { env: { ...process.env, JOB_COMPLETION_INDEX: '5', FOLDS: '5', WORK_DIR: work } })
+        .then(() => undefined, (error: unknown) => error as { code: number; stderr: string });
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toMatch(/FOLDS must be a number of folds >= 2 above JOB_COMPLETION_INDEX \(5\), got '5'/);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   });
 });
+
+/** Runs the member script with a stand-in for node on PATH; returns the command lines node was called with. */
+async function memberCalls(work: string, extraEnv: Readonly<Record<string, string>>): Promise<string[]> {
+  // The stand-in records each call; a training call leaves a bundle folder.
+  const bin = join(work, 'bin');
+  await mkdir(bin);
+  await writeFile(join(bin, 'node'), [
+    '#!/usr/bin/env bash',
+    'printf "%s\\n" "$*" >> "$WORK_DIR/calls"',
+    'for a in "$@"; do case "$a" in runs.dir=*) mkdir -p "${a#runs.dir=}/run-1/bundle" ;; esac; done',
+  ].join('\n'), { mode: 0o755 });
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, WORK_DIR: work, APP_DIR: ROOT, ...extraEnv };
+  await promisify(execFile)('bash', [MEMBER_SCRIPT, 'EXPERIMENT=smoke', 'train.epochs=1'], { env, cwd: work }).catch(() => undefined);
+  return (await readFile(join(work, 'calls'), 'utf8')).trim().split('\n');
+}
