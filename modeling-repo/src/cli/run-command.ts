@@ -24,6 +24,23 @@ export function runCommand(main: (argv: readonly string[]) => Promise<void>, usa
   });
 }
 
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Ctrl-C lets the training run finish its current epoch and write a checkpoint (the returned
+ * signal aborts; the run then throws RunInterrupted, which names the resume command); a second
+ * Ctrl-C exits at once.
+ */
+export function stopOnInterrupt(): AbortSignal {
+  const stop = new AbortController();
+  process.once('SIGINT', () => {
+    console.error('\nstopping after this epoch (Ctrl-C again to quit now)');
+    stop.abort();
+    process.once('SIGINT', () => process.exit(EXIT_INTERRUPTED));
+  });
+  return stop.signal;
+}
+
 /** A required `name=value` argument, or an error that shows the usage. */
 export function requireNamed(named: Readonly<Record<string, string>>, name: string, usage: string): string {
   const value = named[name];

@@ -5,10 +5,9 @@ import { trainRun } from '../pipeline/index.js';
 import { CONFIG_FILE } from '../records/index.js';
 import { clearmlTrackerFromEnv } from '../tracking/index.js';
 import { classTable } from './class-table.js';
-import { runCommand } from './run-command.js';
+import { runCommand, stopOnInterrupt } from './run-command.js';
 
 /** Exit status of a process ended by SIGINT (128 + 2), as shells report it. */
-const EXIT_INTERRUPTED = 130;
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USAGE = [
   'npm run train -- exp=NAME [key=value ...]   (experiments: configs/exp/*.yaml, e.g. exp=smoke, exp=baseline)',
@@ -38,16 +37,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const { loaded, resumeDir } = await configFor(argv);
   const { config } = loaded;
   const clearml = clearmlTrackerFromEnv(config.tracking);
-  // Ctrl-C finishes the current epoch and writes a checkpoint; a second Ctrl-C exits at once.
-  const stop = new AbortController();
-  process.once('SIGINT', () => {
-    console.error('\nstopping after this epoch (Ctrl-C again to quit now)');
-    stop.abort();
-    process.once('SIGINT', () => process.exit(EXIT_INTERRUPTED));
-  });
+  const signal = stopOnInterrupt();
   const result = await trainRun({
     config, sources: loaded.sources, ...(resumeDir === undefined ? {} : { resumeDir }),
-    extraTrackers: clearml === undefined ? [] : [clearml], signal: stop.signal,
+    extraTrackers: clearml === undefined ? [] : [clearml], signal,
   });
   console.log(classTable(result.card.metrics.perClass, result.card.thresholds));
   console.log(`report: ${join(result.runDir, 'report.html')}`);

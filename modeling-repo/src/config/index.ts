@@ -2,7 +2,7 @@
 export { parseArgs, checkNamed, type ParsedArgs } from './args.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './errors.js';
 export { loadConfig, loadSavedConfig, listExperiments, type LoadConfigOptions, type LoadedConfig } from './load.js';
-export { applyOverrides, parseOverride, type Override, type OverrideOp } from './overrides.js';
+export { applyOverrides, isPlainObject, parseOverride, type Override, type OverrideOp } from './overrides.js';
 export { configToYaml } from './to-yaml.js';
 export {
   ConfigSchema, DIHEDRAL_TRANSFORMS, leafPaths,

@@ -30,6 +30,8 @@ const nonNegativeInt = (): ReturnType<typeof Type.Integer> => Type.Integer({ min
 const fraction = (): ReturnType<typeof Type.Number> => Type.Number({ minimum: 0, maximum: 1 });
 /** Beyond twice the blur (or as much sharpening) a 32 px chip no longer looks like any resampler's. */
 const MAX_SHARPNESS_STRENGTH = 2;
+/** The stratified split numbers its parts in a byte; far more folds than anyone trains. */
+const MAX_FOLDS = 255;
 
 const SyntheticSchema = Type.Object({
   enabled: Type.Boolean(),
@@ -46,7 +48,7 @@ const DataSchema = Type.Object({
   // Optional: unset, the split follows `seed` (and configurations saved before the key load).
   splitSeed: Type.Optional(nonNegativeInt()),
   // Optional for the same reason; count 1 is no K-fold training.
-  folds: Type.Optional(Type.Object({ count: positiveInt(), index: nonNegativeInt() }, closed)),
+  folds: Type.Optional(Type.Object({ count: Type.Integer({ minimum: 1, maximum: MAX_FOLDS }), index: nonNegativeInt() }, closed)),
   limit: nonNegativeInt(),
   synthetic: SyntheticSchema,
 }, closed);

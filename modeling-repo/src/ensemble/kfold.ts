@@ -17,7 +17,8 @@ export interface KFoldOptions {
   /** Where the merged bundle goes. */
   readonly outDir: string;
   readonly log: (line: string) => void;
-  readonly extraTrackers?: readonly Tracker[];
+  /** Trackers for one fold's run, made per run (a tracker records one run: ClearML's task, queue and failure state). */
+  readonly trackersFor?: (config: Config) => readonly Tracker[];
   readonly signal?: AbortSignal;
 }
 
@@ -29,6 +30,15 @@ export interface KFoldResult {
 /** The overrides that make run `index` of `count` one fold of a K-fold split. */
 export function foldOverrides(count: number, index: number): string[] {
   return [`data.folds.count=${count}`, `data.folds.index=${index}`];
+}
+
+/**
+ * What `npm run kfold` adds after the user's overrides for fold `index`: the fold, a run name per
+ * fold (run folders, tracker tasks), and no publishing: a fold's model is a member, not a release,
+ * and the merged bundle goes to the command's out=DIR.
+ */
+export function kfoldRunOverrides(exp: string, count: number, index: number): string[] {
+  return [...foldOverrides(count, index), `experiment=${exp}-fold${index}`, 'export.publishDir='];
 }
 
 /** The merge validates on the experiment's own split: the folds' configuration without `data.folds`. */
@@ -44,13 +54,14 @@ export async function kfoldRun(options: KFoldOptions): Promise<KFoldResult> {
   for (let index = 0; index < count; index++) {
     const loaded = await options.configFor(index);
     config = loaded.config;
-    log(`fold ${index + 1}/${count}: training without fold ${index}`);
+    log(`fold ${index} of 0..${count - 1}: training on the other folds`);
+    const trackers = options.trackersFor?.(loaded.config);
     runs.push(await trainRun({
       config: loaded.config, sources: loaded.sources, log,
-      ...(options.extraTrackers === undefined ? {} : { extraTrackers: options.extraTrackers }),
+      ...(trackers === undefined ? {} : { extraTrackers: trackers }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     }));
-    log(`fold ${index + 1}/${count}: ${runs[index]?.bundleDir ?? ''}`);
+    log(`fold ${index} of 0..${count - 1}: ${runs[index]?.bundleDir ?? ''}`);
   }
   if (config === undefined) throw new Error('K-fold training ran no fold');
   const merged = mergeConfig(config);

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tinyContractModel } from '../../test/support/contract-model.js';
 import { loadConfig } from '../config/index.js';
-import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain, type ChipSet } from '../data/index.js';
+import { DECODE_DESCRIPTION, LABELS, decodeChip, resizeChain, subsetChips, type ChipSet } from '../data/index.js';
 import { tuneThresholds } from '../eval/index.js';
 import { evaluateProbabilities } from '../metric/index.js';
 import { CARD_SCHEMA, readBundle, verifyGolden, writeBundle, type ModelCard } from '../export/index.js';
@@ -29,6 +29,8 @@ interface MemberOptions {
   readonly split?: string;
   /** The recorded training configuration (K-fold members record data.folds there). */
   readonly config?: unknown;
+  /** The card's training.data (K-fold members record their left-out fold there). */
+  readonly data?: string;
 }
 
 function memberCard(data: PreparedData, size: number, index: number, options: MemberOptions = {}): Omit<ModelCard, 'onnx'> {
@@ -40,7 +42,7 @@ function memberCard(data: PreparedData, size: number, index: number, options: Me
     output: { name: 'probabilities', activation: 'sigmoid' },
     metrics: { f2: 0, f2AtThreshold0_2: 0, perClass, split: options.split ?? data.splitDescription, images: data.validation.names.length },
     backbone: { name: 'tiny', source: 'test', sha256: '' },
-    training: { experiment: 'smoke', config: options.config ?? {}, gitCommit: '', device: 'cpu', seconds: index, data: data.description },
+    training: { experiment: 'smoke', config: options.config ?? {}, gitCommit: '', device: 'cpu', seconds: index, data: options.data ?? data.description },
   };
 }
 
@@ -100,16 +102,23 @@ describe('merging bundles into one ensemble bundle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'planet-merge-'));
     const { config, data } = await smoke(dir);
     const count = 3;
-    const dirs = await Promise.all([0, 1, 2].map((index) => member(dir, data, 20 + index, { config: foldConfig(count, index) })));
+    const folds = await Promise.all([0, 1, 2].map(async (index) => {
+      const fold = (await smoke(dir, [`data.folds.count=${count}`, `data.folds.index=${index}`])).data.fold;
+      if (fold === undefined) throw new Error('no fold');
+      return fold;
+    }));
+    // Members in another order than their folds: each must be scored on its own fold, not on the i-th.
+    const order = [2, 0, 1];
+    const record = (index: number): MemberOptions => ({ config: foldConfig(count, index), data: `${data.description}; ${folds[index]?.description ?? ''}` });
+    const dirs = await Promise.all(order.map((index) => member(dir, data, 20 + index, record(index))));
     const members = await loadMembers(dirs);
     const out = join(dir, 'ensemble');
     const result = await mergeBundles(config, data, members, out, quiet);
 
     // Expected: each member scored on the chips its own fold left out, the way training saw them.
-    const parts = await Promise.all([0, 1, 2].map(async (index) => {
-      const fold = (await smoke(dir, [`data.folds.count=${count}`, `data.folds.index=${index}`])).data.fold;
-      if (fold === undefined) throw new Error('no fold');
-      return { p: await predictChips(members[index]?.modelBytes ?? new Uint8Array(), fold.outOfFold), t: fold.outOfFold.targets };
+    const parts = await Promise.all(order.map(async (index, i) => {
+      const chips = subsetChips(data.all, folds[index]?.rows[index] ?? new Uint32Array());
+      return { p: await predictChips(members[i]?.modelBytes ?? new Uint8Array(), chips), t: chips.targets };
     }));
     const p = Float32Array.from(parts.flatMap((part) => Array.from(part.p)));
     const t = Float32Array.from(parts.flatMap((part) => Array.from(part.t)));
@@ -123,8 +132,14 @@ describe('merging bundles into one ensemble bundle', () => {
     // The card's F2 is the validation F2 at those thresholds, not at thresholds tuned on validation.
     const both = await predict(merged.modelBytes, data);
     expect(merged.card.metrics.f2).toBeCloseTo(evaluateProbabilities(both, data.validation.targets, oof.thresholds).f2, 10);
-    expect(result.validationTuned.f2After).toBeGreaterThanOrEqual(merged.card.metrics.f2);
     expect(JSON.stringify(merged.card.training.config)).toContain(`out-of-fold predictions of ${data.split.train.length} training chips`);
+
+    // A member whose card records another left-out fold than the one recomputed here is refused.
+    const [first, ...rest] = members;
+    if (first === undefined) throw new Error('no member');
+    const other = { ...first, card: { ...first.card, training: { ...first.card.training, data: record(0).data ?? '' } } };
+    await expect(mergeBundles(config, data, [other, ...rest], join(dir, 'refused'), quiet))
+      .rejects.toThrow(/member22: its card does not record the fold this merge recomputes.*fold 2 of 3 of the training side left out/);
   });
 
   it('refuses K-fold members mixed with plain ones, and folds missing or repeated', async () => {
@@ -136,7 +151,7 @@ describe('merging bundles into one ensemble bundle', () => {
     const c = await member(dir, data, 33, { config: foldConfig(3, 1) });
     const merge = async (dirs: string[]): Promise<unknown> => mergeBundles(config, data, await loadMembers(dirs), join(dir, 'out'), quiet);
     await expect(merge([a, plain])).rejects.toThrow(/K-fold members with members trained without data\.folds: .*member32/);
-    await expect(merge([a, b])).rejects.toThrow(/must be the folds 0, 1 of data\.folds\.count=2, once each; got 0, 0/);
+    await expect(merge([a, b])).rejects.toThrow(/must be the folds 0, 1 of data\.folds\.count=2, once each; got .*member30 \(data\.folds\.index=0\), .*member31 \(data\.folds\.index=0\)/);
     await expect(merge([a, c])).rejects.toThrow(/must share data\.folds\.count=2; these differ: .*member33/);
   });
 });

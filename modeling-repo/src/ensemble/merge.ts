@@ -44,6 +44,11 @@ export async function loadMembers(dirs: readonly string[]): Promise<LoadedMember
   return Promise.all(dirs.map(async (dir) => ({ dir, ...(await readBundle(dir)) })));
 }
 
+/** A member's chips are the merge's, or a fold of them (its card adds "; fold k of K ..." after them). */
+function sameChips(recorded: string, description: string): boolean {
+  return recorded === description || recorded.startsWith(`${description}; fold `);
+}
+
 /** What every member must share with the first one, and with the data the thresholds are tuned on. */
 function memberProblems(member: LoadedMember, first: ModelCard, data: PreparedData): string[] {
   const { card, dir } = member;
@@ -54,7 +59,7 @@ function memberProblems(member: LoadedMember, first: ModelCard, data: PreparedDa
   }
   if (card.onnx.opset !== first.onnx.opset) problems.push(`${dir}: ONNX opset ${card.onnx.opset}, the first member has ${first.onnx.opset}`);
   // Thresholds tuned on chips a member trained on would flatter the ensemble.
-  if (card.metrics.split !== data.splitDescription || card.training.data !== data.description) {
+  if (card.metrics.split !== data.splitDescription || !sameChips(card.training.data, data.description)) {
     problems.push(`${dir}: validated on "${card.metrics.split}" of "${card.training.data}", but the merge tunes on "${data.splitDescription}" of "${data.description}"; ` +
       'members must share the validation split, or their training chips leak into it');
   }

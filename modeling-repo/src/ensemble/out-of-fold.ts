@@ -1,8 +1,9 @@
-import type { Config } from '../config/index.js';
+import { isPlainObject, type Config } from '../config/index.js';
 import { NUM_LABELS, subsetChips } from '../data/index.js';
 import { tuneThresholds, type ThresholdResult } from '../eval/index.js';
 import { ModelRunner } from '../inference/index.js';
-import { trainingFolds, type PreparedData } from '../pipeline/index.js';
+import type { ModelCard } from '../export/index.js';
+import { foldDescription, trainingFolds, type PreparedData } from '../pipeline/index.js';
 
 /**
  * Out-of-fold thresholds for a K-fold ensemble. Each member trained on all folds of the training
@@ -25,15 +26,11 @@ export interface OutOfFoldResult {
   readonly images: number;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `data.folds` of a member's recorded configuration; undefined for a member trained without folds. */
 export function memberFold(config: unknown): MemberFold | undefined {
-  const data = isRecord(config) ? config.data : undefined;
-  const folds = isRecord(data) ? data.folds : undefined;
-  if (!isRecord(folds) || typeof folds.count !== 'number' || typeof folds.index !== 'number' || folds.count < 2) return undefined;
+  const data = isPlainObject(config) ? config.data : undefined;
+  const folds = isPlainObject(data) ? data.folds : undefined;
+  if (!isPlainObject(folds) || typeof folds.count !== 'number' || typeof folds.index !== 'number' || folds.count < 2) return undefined;
   return { count: folds.count, index: folds.index };
 }
 
@@ -51,20 +48,44 @@ export function completeFolds(dirs: readonly string[], folds: readonly (MemberFo
   const indices = present.map((fold) => fold.index).sort((a, b) => a - b);
   const expected = Array.from({ length: count }, (_, j) => j);
   if (indices.join(',') !== expected.join(',')) {
-    throw new Error(`K-fold members must be the folds ${expected.join(', ')} of data.folds.count=${count}, once each; got ${indices.join(', ')}`);
+    const got = dirs.map((dir, i) => `${dir} (data.folds.index=${String(folds[i]?.index)})`).join(', ');
+    throw new Error(`K-fold members must be the folds ${expected.join(', ')} of data.folds.count=${count}, once each; got ${got}`);
   }
   return present;
 }
 
+/** What the out-of-fold scoring needs of a member. */
+export interface OutOfFoldMember {
+  readonly dir: string;
+  readonly card: ModelCard;
+  readonly modelBytes: Uint8Array;
+}
+
+/**
+ * The fold recomputed here must be the one the member left out, row for row (its card records the
+ * fold's size and row digest): else its "out-of-fold" predictions would include chips it trained on.
+ */
+function checkLeftOut(member: OutOfFoldMember, expected: string): void {
+  if (member.card.training.data.includes(expected)) return;
+  throw new Error(
+    `${member.dir}: its card does not record the fold this merge recomputes, so its out-of-fold predictions cannot be trusted; `
+    + `expected training.data to include "${expected}", got "${member.card.training.data}" `
+    + '(same data, data.valFraction, seed and data.splitSeed as the run? a bundle exported before folds were recorded: npm run export -- run=RUN)',
+  );
+}
+
 /** Scores every member on the fold it left out and tunes the thresholds on all of them together. */
 export async function outOfFoldThresholds(
-  config: Config, data: PreparedData, members: readonly { readonly modelBytes: Uint8Array }[], folds: readonly MemberFold[],
+  config: Config, data: PreparedData, members: readonly OutOfFoldMember[], folds: readonly MemberFold[],
 ): Promise<OutOfFoldResult> {
   const count = folds[0]?.count ?? 0;
-  const split = trainingFolds(data.all, data.split, { count, index: 0 }, config.data.splitSeed ?? config.seed);
+  const seed = config.data.splitSeed ?? config.seed;
+  const { rows } = trainingFolds(data.all, data.split, { count, index: 0 }, seed);
   const parts: { probabilities: Float32Array; targets: Float32Array }[] = [];
   for (const [i, member] of members.entries()) {
-    const chips = subsetChips(data.all, split.rows[folds[i]?.index ?? 0] ?? new Uint32Array());
+    const index = folds[i]?.index ?? 0;
+    checkLeftOut(member, foldDescription(rows, index, seed));
+    const chips = subsetChips(data.all, rows[index] ?? new Uint32Array());
     const runner = await ModelRunner.create(member.modelBytes, chips.size);
     try {
       parts.push({ probabilities: await runner.predictSet(chips), targets: chips.targets });

@@ -129,7 +129,8 @@ function card(input: ExportInput, now: Date): Omit<ModelCard, 'onnx'> {
     backbone: { name: input.backbone.name, source: input.backbone.source, sha256: input.backbone.sha256 },
     training: {
       experiment: config.experiment, config, gitCommit: commit, device: config.device,
-      seconds: Math.round(input.seconds * DECISECONDS) / DECISECONDS, data: data.description,
+      seconds: Math.round(input.seconds * DECISECONDS) / DECISECONDS,
+      data: data.fold === undefined ? data.description : `${data.description}; ${data.fold.description}`,
     },
     ...(input.plainModelBytes === undefined ? {} : { inference: TTA_CARD }),
   };

@@ -25,9 +25,10 @@ export interface FoldData {
   readonly index: number;
   /** Rows (into `all`) of every fold, `rows[j]` ascending; the run trains on all but `rows[index]`. */
   readonly rows: readonly Uint32Array[];
-  /** The chips of `rows[index]`, which this run never trains on (its out-of-fold predictions). */
-  readonly outOfFold: ChipSet;
-  /** For the model card: "fold 2 of 5 of the training side, ...". */
+  /**
+   * For the model card (training.data) and the merge's check that a member left out the fold it
+   * recomputes: "fold 2 of 5 of the training side left out (5,775 chips, rows fnv1a 1a2b3c4d; ...)".
+   */
   readonly description: string;
 }
 
@@ -74,11 +75,30 @@ export function trainingFolds(set: ChipSet, split: Split, folds: { count: number
   split.train.forEach((row, i) => { targets.set(set.targets.subarray(row * NUM_LABELS, (row + 1) * NUM_LABELS), i * NUM_LABELS); });
   const foldOf = iterativeStratification(targets, Array.from({ length: count }, () => 1 / count), seed);
   const rows = Array.from({ length: count }, (_, j) => split.train.filter((_row, i) => foldOf[i] === j));
+  return { count, index, rows, description: foldDescription(rows, index, seed) };
+}
+
+/** What a member's card records about its left-out fold; the digest pins the exact rows. */
+export function foldDescription(rows: readonly Uint32Array[], index: number, seed: number): string {
   const left = rows[index] ?? new Uint32Array();
-  return {
-    count, index, rows, outOfFold: subsetChips(set, left),
-    description: `fold ${index} of ${count} of the training side left out (${left.length} chips; iterative stratification, seed ${seed})`,
-  };
+  return `fold ${index} of ${rows.length} of the training side left out (${left.length} chips, rows fnv1a ${rowDigest(left)}; iterative stratification, seed ${seed})`;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const BYTE = 0xff;
+const BITS_PER_BYTE = 8;
+const BYTES_PER_ROW = 4;
+const HEX = 16;
+const DIGEST_CHARS = 8;
+
+/** 32-bit FNV-1a over the rows' little-endian bytes: enough to tell two row sets apart in a card. */
+function rowDigest(rows: Uint32Array): string {
+  let hash = FNV_OFFSET;
+  for (const row of rows) {
+    for (let b = 0; b < BYTES_PER_ROW; b++) hash = Math.imul(hash ^ ((row >>> (b * BITS_PER_BYTE)) & BYTE), FNV_PRIME) >>> 0;
+  }
+  return hash.toString(HEX).padStart(DIGEST_CHARS, '0');
 }
 
 /** The training rows of a K-fold member: every training row outside its own fold. */
