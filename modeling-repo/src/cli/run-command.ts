@@ -24,6 +24,7 @@ export function runCommand(main: (argv: readonly string[]) => Promise<void>, usa
   });
 }
 
+/** Exit status of a process ended by SIGINT (128 + 2), as shells report it. */
 const EXIT_INTERRUPTED = 130;
 
 /**

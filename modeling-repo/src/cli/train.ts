@@ -7,7 +7,6 @@ import { clearmlTrackerFromEnv } from '../tracking/index.js';
 import { classTable } from './class-table.js';
 import { runCommand, stopOnInterrupt } from './run-command.js';
 
-/** Exit status of a process ended by SIGINT (128 + 2), as shells report it. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USAGE = [
   'npm run train -- exp=NAME [key=value ...]   (experiments: configs/exp/*.yaml, e.g. exp=smoke, exp=baseline)',

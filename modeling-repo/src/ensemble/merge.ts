@@ -8,7 +8,8 @@ import {
 import { averageModels } from '../compose/index.js';
 import { maxAbsDiff, ModelRunner } from '../inference/index.js';
 import { fromOnnxBytes, toOnnxBytes } from '../onnx/index.js';
-import { AGREEMENT_TOLERANCE, GOLDEN_TOLERANCE, gitCommit, goldenInputs, type PreparedData } from '../pipeline/index.js';
+import { AGREEMENT_TOLERANCE, FOLD_RECORD_SEPARATOR, GOLDEN_TOLERANCE, gitCommit, goldenInputs, type PreparedData } from '../pipeline/index.js';
+import type { LoadedMember } from './member.js';
 import { completeFolds, memberFold, outOfFoldThresholds, type OutOfFoldResult } from './out-of-fold.js';
 
 /**
@@ -20,12 +21,6 @@ import { completeFolds, memberFold, outOfFoldThresholds, type OutOfFoldResult } 
 
 const AGREEMENT_CHIPS = 64;
 const AVERAGE_RULE = 'mean of the members\' probabilities, inside model.onnx';
-
-export interface LoadedMember {
-  readonly dir: string;
-  readonly card: ModelCard;
-  readonly modelBytes: Uint8Array;
-}
 
 export interface MergeResult {
   readonly card: ModelCard;
@@ -46,7 +41,7 @@ export async function loadMembers(dirs: readonly string[]): Promise<LoadedMember
 
 /** A member's chips are the merge's, or a fold of them (its card adds "; fold k of K ..." after them). */
 function sameChips(recorded: string, description: string): boolean {
-  return recorded === description || recorded.startsWith(`${description}; fold `);
+  return recorded === description || recorded.startsWith(`${description}${FOLD_RECORD_SEPARATOR}fold `);
 }
 
 /** What every member must share with the first one, and with the data the thresholds are tuned on. */

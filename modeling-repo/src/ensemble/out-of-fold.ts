@@ -2,7 +2,7 @@ import { isPlainObject, type Config } from '../config/index.js';
 import { NUM_LABELS, subsetChips } from '../data/index.js';
 import { tuneThresholds, type ThresholdResult } from '../eval/index.js';
 import { ModelRunner } from '../inference/index.js';
-import type { ModelCard } from '../export/index.js';
+import type { LoadedMember } from './member.js';
 import { foldDescription, trainingFolds, type PreparedData } from '../pipeline/index.js';
 
 /**
@@ -54,18 +54,11 @@ export function completeFolds(dirs: readonly string[], folds: readonly (MemberFo
   return present;
 }
 
-/** What the out-of-fold scoring needs of a member. */
-export interface OutOfFoldMember {
-  readonly dir: string;
-  readonly card: ModelCard;
-  readonly modelBytes: Uint8Array;
-}
-
 /**
  * The fold recomputed here must be the one the member left out, row for row (its card records the
  * fold's size and row digest): else its "out-of-fold" predictions would include chips it trained on.
  */
-function checkLeftOut(member: OutOfFoldMember, expected: string): void {
+function checkLeftOut(member: LoadedMember, expected: string): void {
   if (member.card.training.data.includes(expected)) return;
   throw new Error(
     `${member.dir}: its card does not record the fold this merge recomputes, so its out-of-fold predictions cannot be trusted; `
@@ -76,7 +69,7 @@ function checkLeftOut(member: OutOfFoldMember, expected: string): void {
 
 /** Scores every member on the fold it left out and tunes the thresholds on all of them together. */
 export async function outOfFoldThresholds(
-  config: Config, data: PreparedData, members: readonly OutOfFoldMember[], folds: readonly MemberFold[],
+  config: Config, data: PreparedData, members: readonly LoadedMember[], folds: readonly MemberFold[],
 ): Promise<OutOfFoldResult> {
   const count = folds[0]?.count ?? 0;
   const seed = config.data.splitSeed ?? config.seed;

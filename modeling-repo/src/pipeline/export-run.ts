@@ -16,7 +16,7 @@ import { toOnnxBytes } from '../onnx/index.js';
 import { TTA_VIEWS, withTestTimeAugmentation } from '../compose/index.js';
 import { dihedralMean, maxAbsDiff, ModelRunner } from '../inference/index.js';
 import { bakeParams } from '../train/index.js';
-import type { PreparedData } from './prepare-data.js';
+import { recordedChips, type PreparedData } from './prepare-data.js';
 
 export const EXPORT_OPSET = 17;
 /** Golden probabilities must round-trip this closely (the service is held to 1e-4). */
@@ -130,7 +130,7 @@ function card(input: ExportInput, now: Date): Omit<ModelCard, 'onnx'> {
     training: {
       experiment: config.experiment, config, gitCommit: commit, device: config.device,
       seconds: Math.round(input.seconds * DECISECONDS) / DECISECONDS,
-      data: data.fold === undefined ? data.description : `${data.description}; ${data.fold.description}`,
+      data: recordedChips(data),
     },
     ...(input.plainModelBytes === undefined ? {} : { inference: TTA_CARD }),
   };

@@ -78,6 +78,14 @@ export function trainingFolds(set: ChipSet, split: Split, folds: { count: number
   return { count, index, rows, description: foldDescription(rows, index, seed) };
 }
 
+/** Between the chips' description and the fold's in a card's training.data. */
+export const FOLD_RECORD_SEPARATOR = '; ';
+
+/** A run's card training.data: its chips, and for a K-fold member the fold it left out. */
+export function recordedChips(data: PreparedData): string {
+  return data.fold === undefined ? data.description : `${data.description}${FOLD_RECORD_SEPARATOR}${data.fold.description}`;
+}
+
 /** What a member's card records about its left-out fold; the digest pins the exact rows. */
 export function foldDescription(rows: readonly Uint32Array[], index: number, seed: number): string {
   const left = rows[index] ?? new Uint32Array();
