@@ -109,6 +109,15 @@ describe('loadConfig', () => {
     expect(error.issues.find((issue) => issue.key === 'train.augment.dihedral[1]')?.message).toMatch(/^expected one of "identity", .*, got "spin"$/);
   });
 
+  it('keeps mixup off by default, takes it from the command line and rejects an alpha of 0', async () => {
+    const { config } = await loadConfig({ configDir: CONFIG_DIR, exp: 'baseline', env: {} });
+    expect(config.train.augment.mixup?.probability).toBe(0);
+    const on = await loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', overrides: ['train.augment.mixup.probability=0.5', 'train.augment.mixup.alpha=0.2'], env: {} });
+    expect(on.config.train.augment.mixup).toEqual({ probability: 0.5, alpha: 0.2 });
+    const error = await loadError(loadConfig({ configDir: CONFIG_DIR, exp: 'smoke', overrides: ['train.augment.mixup.alpha=0'], env: {} }));
+    expect(error.issues.map((issue) => issue.key)).toEqual(['train.augment.mixup.alpha']);
+  });
+
   it('interpolates environment variables and resolves relative paths against the package root', async () => {
     const withEnv = await loadConfig({ configDir: CONFIG_DIR, exp: 'baseline', env: { PLANET_DATA_DIR: '/data/planet', BACKBONES_DIR: 'bb' } });
     expect(withEnv.config.data.labels).toBe('/data/planet/train_v2.csv');

@@ -94,6 +94,7 @@ const TrainSchema = Type.Object({
       probability: fraction(),
       strength: Type.Number({ minimum: 0, maximum: MAX_SHARPNESS_STRENGTH }),
     }, closed)),
+    mixup: Type.Optional(Type.Object({ probability: fraction(), alpha: Type.Number({ exclusiveMinimum: 0 }) }, closed)),
   }, closed),
   checkpointEvery: nonNegativeInt(),
   stepsPerRun: Type.Optional(positiveInt()),

@@ -10,6 +10,7 @@ export {
 } from './labels.js';
 export { findKaggleLayout, writeKaggleLayout, type KaggleLayout, type WriteLayoutOptions } from './layout.js';
 export { BatchLoader, evaluationLoader, type Batch, type LastBatch, type LoaderOptions } from './loader.js';
+export { betaSymmetric, mixBatch, ownWeight, type MixupSetting } from './mixup.js';
 export { adjustSharpness, binomialBlur, sharpnessAmount, type SharpnessJitter } from './sharpness.js';
 export { areaResize, RESIZE_CHAIN, RESIZE_DESCRIPTION, resizeChain, type ResizeStep } from './resize.js';
 export { describeSplit, iterativeStratification, stratifiedSplit, type Split } from './split.js';

@@ -1,6 +1,7 @@
 import { createRng, deriveSeed, permutation } from '../util/index.js';
 import { applyDihedral, type Dihedral } from './augment.js';
 import { chipBytes, type ChipSet } from './chipset.js';
+import { mixBatch, type MixupSetting } from './mixup.js';
 import { adjustSharpness, sharpnessAmount, type SharpnessJitter } from './sharpness.js';
 import { NUM_LABELS } from './labels.js';
 
@@ -30,6 +31,8 @@ export interface LoaderOptions {
   readonly augment?: readonly Dihedral[];
   /** Blur or sharpen a share of the rows by a random amount (`sharpness.ts`); default none. */
   readonly sharpness?: SharpnessJitter;
+  /** Blend a share of the rows with another row of their batch, targets too (`mixup.ts`); default none. */
+  readonly mixup?: MixupSetting;
   /** Rows of the chip set to use (e.g. one side of a split); default all. */
   readonly indices?: ArrayLike<number>;
   /** Batches prepared ahead of the consumer by `epoch()`; default 2. */
@@ -54,6 +57,7 @@ const SHUFFLE_STREAM = 1;
 const AUGMENT_STREAM = 2;
 // Its own stream, so that turning the jitter on leaves every row's flip or rotation as it was.
 const SHARPNESS_STREAM = 3;
+const MIXUP_STREAM = 4;
 const DEFAULT_PREFETCH = 2;
 
 export class BatchLoader {
@@ -119,8 +123,16 @@ export class BatchLoader {
       mask[i] = i < count ? 1 : 0;
       names.push(this.set.names[row] ?? '');
     }
+    this.mix({ images, targets }, epoch, index);
     this.jitterSharpness(images, epoch, index);
     return { epoch, index, images, targets, names, mask, count };
+  }
+
+  /** A share of the rows blended with others of the batch, as `options.mixup` draws it (padded batches never). */
+  private mix(batch: { readonly images: Uint8Array; readonly targets: Float32Array }, epoch: number, index: number): void {
+    const mixup = this.options.mixup;
+    if (mixup === undefined || mixup.probability === 0 || this.options.lastBatch === 'pad') return;
+    mixBatch(batch, this.batchSize, mixup, createRng(deriveSeed(this.options.seed, MIXUP_STREAM, epoch, index)));
   }
 
   /** Every row of a batch blurred or sharpened as `options.sharpness` draws it (two draws a row). */

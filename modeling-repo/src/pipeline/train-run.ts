@@ -115,6 +115,7 @@ async function runLoop(config: Config, data: PreparedData, engines: Engines, con
     batchSize: config.train.batchSize, seed: config.seed, shuffle: true, lastBatch: 'drop',
     augment: resolveDihedral(config.train.augment.dihedral),
     ...(config.train.augment.sharpness === undefined ? {} : { sharpness: config.train.augment.sharpness }),
+    ...(config.train.augment.mixup === undefined ? {} : { mixup: config.train.augment.mixup }),
   });
   const epochs: EpochSummary[] = [];
   const final = await trainEpochs({
