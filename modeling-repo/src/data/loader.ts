@@ -131,7 +131,7 @@ export class BatchLoader {
   /** A share of the rows blended with others of the batch, as `options.mixup` draws it (padded batches never). */
   private mix(batch: { readonly images: Uint8Array; readonly targets: Float32Array }, epoch: number, index: number): void {
     const mixup = this.options.mixup;
-    if (mixup === undefined || mixup.probability === 0 || this.options.lastBatch === 'pad') return;
+    if (mixup === undefined || this.options.lastBatch === 'pad') return;
     mixBatch(batch, this.batchSize, mixup, createRng(deriveSeed(this.options.seed, MIXUP_STREAM, epoch, index)));
   }
 

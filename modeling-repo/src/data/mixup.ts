@@ -79,8 +79,8 @@ export function mixBatch(
     const draw = rng.int(rows - 1);
     if (own === 1) continue;
     const partner = draw < i ? draw : draw + 1;
-    blend(batch.images, images, { own, row: i, partner, width: bytes }, true);
-    blend(batch.targets, targets, { own, row: i, partner, width: NUM_LABELS }, false);
+    blend(batch.images, images, { own, row: i, partner, width: bytes });
+    blend(batch.targets, targets, { own, row: i, partner, width: NUM_LABELS });
   }
 }
 
@@ -92,7 +92,9 @@ interface Blend {
 }
 
 /** out[row] = own * before[row] + (1 - own) * before[partner], rounded for bytes. */
-function blend(out: Uint8Array | Float32Array, before: Uint8Array | Float32Array, mix: Blend, round: boolean): void {
+function blend(out: Uint8Array | Float32Array, before: Uint8Array | Float32Array, mix: Blend): void {
+  // Bytes would truncate on assignment; round them instead.
+  const round = out instanceof Uint8Array;
   const at = mix.row * mix.width;
   const from = mix.partner * mix.width;
   for (let k = 0; k < mix.width; k++) {
